@@ -1,0 +1,64 @@
+"""`apictl rules [ID]`: list every rule, or explain one."""
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+
+def rules(
+    rule_id: Optional[str] = typer.Argument(None, help="A rule id to explain."),
+    format: str = typer.Option("text", "--format", "-f", help="text or json"),
+) -> None:
+    """List every lint rule (id, level, summary), or explain one with its fix and an example.
+
+    Examples:
+
+      apictl rules
+
+      apictl rules path-param-undeclared
+    """
+    import json
+
+    from ..lint.registry import RULES, load_all_rules
+    from ..source.errors import InputError
+
+    load_all_rules()
+    if format not in ("text", "json"):
+        raise InputError(f"--format must be text or json, not '{format}'")
+    if rule_id is None:
+        ordered = sorted(RULES.values(), key=lambda r: (r.family, r.id))
+        if format == "json":
+            typer.echo(json.dumps([r.__dict__ for r in ordered], indent=2))
+            return
+        width = max(len(r.id) for r in ordered)
+        family = None
+        for r in ordered:
+            if r.family != family:
+                family = r.family
+                typer.echo(f"\n{family}")
+            typer.echo(f"  {r.id.ljust(width)}  {r.level.ljust(7)}  {r.summary}")
+        typer.echo(f"\n{len(ordered)} rules. `apictl rules ID` explains one; override levels in apictl.yaml `rules:`.")
+        return
+    rule = RULES.get(rule_id)
+    if rule is None:
+        close = [r for r in RULES if rule_id in r or r in rule_id]
+        hint = f" (did you mean {', '.join(sorted(close)[:3])}?)" if close else ""
+        raise InputError(f"unknown rule '{rule_id}'{hint}")
+    if format == "json":
+        typer.echo(json.dumps(rule.__dict__, indent=2))
+        return
+    typer.echo(f"{rule.id}  ({rule.level}, {rule.family})\n")
+    typer.echo(rule.summary + ".")
+    if rule.rationale:
+        typer.echo("\nWhy: " + rule.rationale)
+    typer.echo("\nFix: " + rule.fix)
+    if rule.example:
+        typer.echo("\nExample that triggers it:\n")
+        for line in rule.example.splitlines():
+            typer.echo("    " + line)
+    typer.echo(f"\nTurn it off or change its level in apictl.yaml:\n\n    rules:\n      {rule.id}: off")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rules")(rules)

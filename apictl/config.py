@@ -1,0 +1,216 @@
+"""Project configuration: ``apictl.yaml`` (or ``[tool.apictl]`` in pyproject.toml).
+
+```yaml
+fail_on: warning              # error | warning | info
+api_type: rest                # rest | http (default: inferred)
+rules:                        # severity overrides by rule id; "off" disables
+  operation-id-missing: off
+  path-param-undeclared: warning
+ignore:                       # ignore entries: rule id + JSON pointer (glob) [+ file glob]
+  - rule: example-invalid
+    pointer: /components/schemas/Legacy*
+    file: specs/*.yaml
+baseline: .apictl-baseline.json
+params: {Region: eu-west-1}   # values for ${KEY} in CloudFormation Fn::Sub strings
+stages: {...}                 # see the stages documentation
+sdk: {...}                    # SDK settings
+```
+"""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .source.errors import InputError
+
+CONFIG_NAMES = ("apictl.yaml", "apictl.yml", ".apictl.yaml")
+LEVEL_NAMES = ("error", "warning", "info", "off")
+KNOWN_KEYS = {"fail_on", "api_type", "rules", "ignore", "baseline", "params", "stages", "sdk", "specs", "diff"}
+
+
+@dataclass
+class IgnoreEntry:
+    rule: str
+    pointer: str = "*"
+    file: str = "*"
+
+    def matches(self, rule: str, pointer: str, file: str) -> bool:
+        return (
+            fnmatch.fnmatchcase(rule, self.rule)
+            and fnmatch.fnmatchcase(pointer, self.pointer)
+            and (self.file == "*" or fnmatch.fnmatchcase(file, self.file) or file.endswith("/" + self.file))
+        )
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    fail_on: str | None = None
+    api_type: str | None = None
+    rules: dict[str, str] = field(default_factory=dict)
+    ignore: list[IgnoreEntry] = field(default_factory=list)
+    baseline: Path | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+    _lines: dict[tuple, int] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def error(self, message: str, *keys: Any) -> InputError:
+        line = None
+        for n in range(len(keys), 0, -1):
+            if keys[:n] in self._lines:
+                line = self._lines[keys[:n]]
+                break
+        return InputError(message, str(self.path) if self.path else "config", line, 1 if line else None)
+
+
+def find_config(start: Path) -> Path | None:
+    start = start.resolve()
+    for folder in [start, *start.parents]:
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "[tool.apictl" in pyproject.read_text(encoding="utf-8", errors="replace"):
+            return pyproject
+        if (folder / ".git").exists():
+            break
+    return None
+
+
+def load_config(path: str | Path | None = None, start: Path | None = None) -> Config:
+    """Load the given config file, else the nearest one above the working folder, else the nearest
+    one above ``start`` (the first spec's folder); an empty Config if there is none."""
+    if path is None:
+        found = find_config(Path.cwd()) or (find_config(start) if start else None)
+        if found is None:
+            return Config()
+        path = found
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("config file not found", str(path))
+    if path.name == "pyproject.toml":
+        raw, lines = _load_pyproject(path)
+    else:
+        raw, lines = _load_yaml(path)
+    return _interpret(raw, path, lines)
+
+
+def _load_pyproject(path: Path) -> tuple[dict, dict]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"invalid TOML: {exc}", str(path)) from None
+    return data.get("tool", {}).get("apictl", {}), {}
+
+
+def _load_yaml(path: Path) -> tuple[dict, dict]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt")
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text) if text.strip() else {}
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError(f"invalid YAML: {exc.problem or exc.context}", str(path),
+                         mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
+    except (YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"invalid config: {exc}", str(path)) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("config must be a mapping", str(path), 1, 1)
+    lines: dict[tuple, int] = {}
+    _record_lines(data, (), lines)
+    return _plain(data), lines
+
+
+def _record_lines(node: Any, prefix: tuple, lines: dict) -> None:
+    lc = getattr(node, "lc", None)
+    if isinstance(node, dict) and lc is not None:
+        for key in node:
+            try:
+                lines[prefix + (key,)] = lc.key(key)[0] + 1
+            except (KeyError, TypeError):
+                pass
+            _record_lines(node[key], prefix + (key,), lines)
+    elif isinstance(node, list) and lc is not None:
+        for i, item in enumerate(node):
+            try:
+                lines[prefix + (i,)] = lc.item(i)[0] + 1
+            except (KeyError, TypeError, IndexError):
+                pass
+            _record_lines(item, prefix + (i,), lines)
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _interpret(raw: dict, path: Path, lines: dict) -> Config:
+    cfg = Config(path=path.resolve(), raw=raw, _lines=lines)
+    for key in raw:
+        if key not in KNOWN_KEYS:
+            raise cfg.error(f"unknown config key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})", key)
+    fail_on = raw.get("fail_on")
+    if fail_on is not None:
+        if fail_on not in ("error", "warning", "info"):
+            raise cfg.error(f"fail_on must be error, warning or info, not '{fail_on}'", "fail_on")
+        cfg.fail_on = fail_on
+    api_type = raw.get("api_type")
+    if api_type is not None:
+        if api_type not in ("rest", "http"):
+            raise cfg.error(f"api_type must be rest or http, not '{api_type}'", "api_type")
+        cfg.api_type = api_type
+    rules = raw.get("rules") or {}
+    if not isinstance(rules, dict):
+        raise cfg.error("rules must map rule ids to a level (error, warning, info, off)", "rules")
+    for rule_id, level in rules.items():
+        if level is False:
+            level = "off"
+        if level not in LEVEL_NAMES:
+            raise cfg.error(f"rule '{rule_id}': level must be one of {', '.join(LEVEL_NAMES)}, not '{level}'", "rules", rule_id)
+        cfg.rules[rule_id] = level
+    ignore = raw.get("ignore") or []
+    if not isinstance(ignore, list):
+        raise cfg.error("ignore must be a list of {rule, pointer, file} entries", "ignore")
+    for i, entry in enumerate(ignore):
+        if isinstance(entry, str):
+            entry = {"rule": entry}
+        if not isinstance(entry, dict) or not isinstance(entry.get("rule"), str):
+            raise cfg.error("each ignore entry needs a 'rule' (and optionally 'pointer', 'file')", "ignore", i)
+        unknown = set(entry) - {"rule", "pointer", "file", "reason"}
+        if unknown:
+            raise cfg.error(f"unknown key(s) in ignore entry: {', '.join(sorted(unknown))}", "ignore", i)
+        cfg.ignore.append(IgnoreEntry(entry["rule"], str(entry.get("pointer", "*")), str(entry.get("file", "*"))))
+    baseline = raw.get("baseline")
+    if baseline is not None:
+        if not isinstance(baseline, str):
+            raise cfg.error("baseline must be a file path", "baseline")
+        cfg.baseline = (cfg.folder / baseline)
+    params = raw.get("params") or {}
+    if not isinstance(params, dict):
+        raise cfg.error("params must be a mapping of KEY: value", "params")
+    cfg.params = {str(k): str(v) for k, v in params.items()}
+    return cfg
+
+
+def check_rule_ids(cfg: Config, known: set[str]) -> None:
+    """Unknown rule ids in ``rules:`` are a config error (catches typos that silently do nothing)."""
+    for rule_id in cfg.rules:
+        if rule_id not in known and not any(ch in rule_id for ch in "*?["):
+            raise cfg.error(f"unknown rule id '{rule_id}' (see `apictl rules`)", "rules", rule_id)

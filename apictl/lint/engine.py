@@ -1,0 +1,163 @@
+"""Run the registered checks over one API and apply levels, ignores and the baseline."""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..model import Api, build_api
+from ..source import SpecSource, format_pointer
+from ..source.document import Document
+from .findings import Finding
+from .registry import CHECKS, LEVEL_RANK, RULES, load_all_rules
+
+INLINE_IGNORE = "x-apictl-ignore"
+
+
+@dataclass
+class LintOptions:
+    api_type: str | None = None  # rest | http | None (infer)
+    params: dict[str, str] = field(default_factory=dict)
+    stage_variables: dict[str, dict[str, str]] = field(default_factory=dict)  # stage -> variables
+
+
+@dataclass
+class LintContext:
+    api: Api
+    source: SpecSource
+    config: Config
+    options: LintOptions
+
+    @property
+    def document(self) -> Document:
+        return self.api.document
+
+    def finding(self, rule: str, message: str, pointer: tuple, document: Document | None = None) -> Finding:
+        return Finding(rule=rule, message=message, document=document or self.api.document, pointer=tuple(pointer))
+
+
+@dataclass
+class LintResult:
+    source: SpecSource
+    api: Api
+    findings: list[Finding]
+    suppressed: int = 0
+
+
+def effective_level(rule_id: str, config: Config) -> str:
+    if rule_id in config.rules:
+        return config.rules[rule_id]
+    for pattern, level in config.rules.items():
+        if any(ch in pattern for ch in "*?[") and fnmatch.fnmatchcase(rule_id, pattern):
+            return level
+    return RULES[rule_id].level
+
+
+def lint_source(source: SpecSource, config: Config, options: LintOptions | None = None,
+                baseline: set[str] | None = None) -> LintResult:
+    load_all_rules()
+    options = options or LintOptions()
+    api_type = options.api_type or config.api_type or (source.embedded.api_type if source.embedded else None)
+    api = build_api(source.workspace, api_type)
+    ctx = LintContext(api=api, source=source, config=config, options=options)
+    levels = {rule_id: effective_level(rule_id, config) for rule_id in RULES}
+    findings: list[Finding] = []
+    for rule_ids, fn in CHECKS:
+        if all(levels[r] == "off" for r in rule_ids):
+            continue
+        for finding in fn(ctx):
+            if finding.rule not in rule_ids:
+                raise AssertionError(f"{fn.__name__} emitted undeclared rule {finding.rule}")
+            level = levels[finding.rule]
+            if level == "off":
+                continue
+            finding.level = level
+            findings.append(finding)
+    kept, suppressed = _filter(findings, config, baseline or set())
+    kept.sort(key=_sort_key)
+    return LintResult(source=source, api=api, findings=_dedupe(kept), suppressed=suppressed)
+
+
+def _filter(findings: list[Finding], config: Config, baseline: set[str]) -> tuple[list[Finding], int]:
+    kept = []
+    for f in findings:
+        pointer = format_pointer(f.pointer)
+        if _inline_ignored(f):
+            continue
+        if any(entry.matches(f.rule, pointer, f.document.display) for entry in config.ignore):
+            continue
+        if baseline and fingerprint(f) in baseline:
+            continue
+        kept.append(f)
+    return kept, len(findings) - len(kept)
+
+
+def _inline_ignored(f: Finding) -> bool:
+    node: Any = f.document.data
+    for seg in (None, *f.pointer):
+        if seg is not None:
+            if isinstance(node, dict) and seg in node:
+                node = node[seg]
+            elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+                node = node[seg]
+            else:
+                return False
+        if isinstance(node, dict) and INLINE_IGNORE in node:
+            value = node[INLINE_IGNORE]
+            if value is True or value == "all":
+                return True
+            if isinstance(value, str) and value == f.rule:
+                return True
+            if isinstance(value, list) and f.rule in value:
+                return True
+    return False
+
+
+def _sort_key(f: Finding) -> tuple:
+    line, col = f.position
+    return (f.document.display, line, col, -LEVEL_RANK[f.level], f.rule, f.message)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen = set()
+    out = []
+    for f in findings:
+        key = (f.document.display, f.pointer, f.rule, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def fingerprint(f: Finding) -> str:
+    """Stable across runs and line shifts: rule, file, pointer and message."""
+    raw = "\x1f".join((f.rule, f.document.display, format_pointer(f.pointer), f.message))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
+
+
+def read_baseline(path: Path) -> set[str]:
+    from ..source.errors import InputError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("baseline file not found (create it with --write-baseline)", str(path)) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"baseline is not valid JSON: {exc}", str(path)) from None
+    entries = data.get("findings") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise InputError("baseline must be an object with a 'findings' list", str(path))
+    return {e["fingerprint"] for e in entries if isinstance(e, dict) and isinstance(e.get("fingerprint"), str)}
+
+
+def write_baseline(path: Path, findings: list[Finding]) -> None:
+    entries = sorted(
+        ({"fingerprint": fingerprint(f), "rule": f.rule, "file": f.document.display,
+          "pointer": format_pointer(f.pointer), "message": f.message} for f in findings),
+        key=lambda e: (e["file"], e["pointer"], e["rule"], e["message"]),
+    )
+    path.write_text(json.dumps({"version": 1, "findings": entries}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,2 @@
+"""Rule families. Importing this package registers every rule."""
+from . import examples, operations, paths, references, structure  # noqa: F401

@@ -1,0 +1,44 @@
+"""What every report shows: lint findings, diff changes and plan actions become ReportItems."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class ReportItem:
+    id: str  # rule or check id
+    level: str  # error | warning | info
+    message: str
+    file: str
+    line: int = 1
+    column: int = 1
+    pointer: str = ""
+    extra: dict = field(default_factory=dict)  # e.g. {"operation": "GET /pets", "level_name": "ERR"}
+
+
+@dataclass
+class RuleInfo:
+    id: str
+    level: str
+    summary: str
+    help: str = ""
+
+
+@dataclass
+class Report:
+    """A titled list of items plus the files that were checked (for clean-file entries in JUnit)."""
+
+    tool: str  # "lint" | "diff" | "plan"
+    items: list[ReportItem]
+    files: list[str] = field(default_factory=list)
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
+    title: str = ""
+    notes: list[str] = field(default_factory=list)  # lines printed before the items in text output
+
+    def counts(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for item in self.items:
+            counts[item.level] = counts.get(item.level, 0) + 1
+        return counts

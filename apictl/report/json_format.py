@@ -1,0 +1,31 @@
+"""Machine-readable JSON: stable keys, sorted items."""
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from .item import Report
+
+
+def render(report: Report) -> str:
+    payload = {
+        "tool": "apictl",
+        "version": __version__,
+        "kind": report.tool,
+        "summary": report.counts(),
+        "files": report.files,
+        "items": [
+            {
+                "id": i.id,
+                "level": i.level,
+                "message": i.message,
+                "file": i.file,
+                "line": i.line,
+                "column": i.column,
+                "pointer": i.pointer,
+                **({"extra": i.extra} if i.extra else {}),
+            }
+            for i in report.items
+        ],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

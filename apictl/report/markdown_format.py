@@ -1,0 +1,37 @@
+"""Markdown: a changelog for diffs, a table for findings and plans."""
+from __future__ import annotations
+
+from .item import LEVEL_ORDER, Report
+
+_HEADINGS = {
+    "diff": {"error": "Breaking changes", "warning": "Changes that may break clients", "info": "Other changes"},
+    "lint": {"error": "Errors", "warning": "Warnings", "info": "Notes"},
+    "plan": {"error": "Replacements and deletions", "warning": "Updates", "info": "Creations"},
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(report: Report) -> str:
+    lines = [f"# {report.title or 'apictl ' + report.tool}", ""]
+    if not report.items:
+        lines.append("No changes." if report.tool == "diff" else "Nothing to report.")
+        return "\n".join(lines) + "\n"
+    headings = _HEADINGS.get(report.tool, _HEADINGS["lint"])
+    for level in sorted({i.level for i in report.items}, key=LEVEL_ORDER.get):
+        items = [i for i in report.items if i.level == level]
+        lines.append(f"## {headings[level]} ({len(items)})")
+        lines.append("")
+        if report.tool == "diff":
+            for i in items:
+                where = i.extra.get("operation") or i.pointer or i.file
+                lines.append(f"- **{_cell(where)}**: {_cell(i.message)} `{i.id}`")
+        else:
+            lines.append("| where | message | id |")
+            lines.append("| --- | --- | --- |")
+            for i in items:
+                lines.append(f"| `{_cell(i.file)}:{i.line}:{i.column}` | {_cell(i.message)} | `{i.id}` |")
+        lines.append("")
+    return "\n".join(lines)

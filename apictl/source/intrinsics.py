@@ -1,0 +1,67 @@
+"""CloudFormation intrinsic functions inside specs: recognised, treated as opaque values."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
+
+
+def is_intrinsic(value: Any) -> bool:
+    """``{"Ref": ...}``, ``{"Fn::Sub": ...}``, ``{"Fn::GetAtt": ...}``, ``{"Condition": ...}``..."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    key = next(iter(value))
+    return isinstance(key, str) and (key == "Ref" or key == "Condition" or key.startswith("Fn::"))
+
+
+def contains_intrinsic(value: Any) -> bool:
+    if is_intrinsic(value):
+        return True
+    if isinstance(value, dict):
+        return any(contains_intrinsic(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_intrinsic(v) for v in value)
+    return False
+
+
+def substitute(value: Any, params: dict[str, str]) -> Any:
+    """Best-effort static value of an intrinsic: ``Fn::Sub`` with known ``${KEY}``s, ``Ref`` to a
+    known parameter, ``Fn::Join`` of known parts. Returns the value unchanged when it is not an
+    intrinsic, and None when it cannot be worked out statically."""
+    if not is_intrinsic(value):
+        return value
+    key, arg = next(iter(value.items()))
+    if key == "Ref":
+        return params.get(arg) if isinstance(arg, str) else None
+    if key == "Fn::Sub":
+        template, local = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1]) if (
+            isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], dict)) else (None, {})
+        if template is None:
+            return None
+        missing = False
+
+        def repl(m: re.Match) -> str:
+            nonlocal missing
+            name = m.group(1).strip()
+            if name in local:
+                v = substitute(local[name], params)
+                if isinstance(v, str):
+                    return v
+            if name in params:
+                return params[name]
+            missing = True
+            return m.group(0)
+
+        result = _SUB_VAR.sub(repl, template).replace("${!", "${")
+        return None if missing else result
+    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], list):
+        parts = [substitute(p, params) for p in arg[1]]
+        if all(isinstance(p, str) for p in parts):
+            return arg[0].join(parts)
+        return None
+    return None
+
+
+def sub_variables(template: str) -> list[str]:
+    return [m.group(1).strip() for m in _SUB_VAR.finditer(template)]

@@ -1,0 +1,243 @@
+"""The set of files one spec is made of, and the ``$ref`` graph between them.
+
+A workspace starts from one root file and loads every file its relative ``$ref``s name, each
+exactly once. It never fetches a URL unless ``allow_remote`` is set, and refuses any reference
+that would leave the root folder. Problems with references are collected (not raised) so that
+lint can report them with the position of the ``$ref`` that caused them.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .document import Document, decode, load_document
+from .errors import InputError
+from .parse import MAX_FILE_BYTES, parse_text
+
+MAX_REMOTE_BYTES = 16 * 1024 * 1024
+
+
+@dataclass
+class RefProblem:
+    document: Document
+    pointer: tuple
+    rule: str  # lint rule id
+    message: str
+
+
+class Reader:
+    """Reads files below a root folder. Subclasses read from git revisions."""
+
+    def __init__(self, root: Path, max_bytes: int = MAX_FILE_BYTES):
+        self.root = root.resolve()
+        self.max_bytes = max_bytes
+
+    def key(self, path: Path) -> str:
+        return str(path)
+
+    def contains(self, path: Path) -> bool:
+        try:
+            path.resolve().relative_to(self.root)
+            return True
+        except ValueError:
+            return False
+
+    def load(self, path: Path, display: str) -> Document:
+        return load_document(path, display, self.max_bytes)
+
+    def display(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+
+@dataclass
+class Workspace:
+    reader: Reader
+    root: Document
+    allow_remote: bool = False
+    documents: dict[str, Document] = field(default_factory=dict)
+    problems: list[RefProblem] = field(default_factory=list)
+    # (id of the referring document, file part of its $ref) -> the document it names (None: failed)
+    _targets: dict[tuple[int, str], Document | None] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, path: str | Path, *, allow_remote: bool = False, root_folder: str | Path | None = None,
+             max_bytes: int = MAX_FILE_BYTES, display: str | None = None) -> "Workspace":
+        p = Path(path)
+        absolute = p.resolve() if p.exists() else p.absolute()
+        reader = Reader(Path(root_folder) if root_folder else absolute.parent, max_bytes)
+        doc = reader.load(absolute, display or str(path))
+        return cls.from_document(doc, reader, allow_remote=allow_remote)
+
+    @classmethod
+    def from_document(cls, doc: Document, reader: Reader, *, allow_remote: bool = False) -> "Workspace":
+        ws = cls(reader=reader, root=doc, allow_remote=allow_remote)
+        ws.documents[reader.key(doc.path)] = doc
+        ws._load_external_refs()
+        return ws
+
+    # -- loading -------------------------------------------------------------------------
+    def _load_external_refs(self) -> None:
+        queue = [self.root]
+        seen = {id(self.root)}
+        while queue:
+            doc = queue.pop()
+            for pointer, ref in doc.refs:
+                file_part = ref.split("#", 1)[0]
+                if not file_part:
+                    continue
+                target = self._load_target(doc, pointer, file_part)
+                if target is not None and id(target) not in seen:
+                    seen.add(id(target))
+                    queue.append(target)
+
+    def _load_target(self, doc: Document, pointer: tuple, file_part: str) -> Document | None:
+        cache_key = (id(doc), file_part)
+        if cache_key in self._targets:
+            return self._targets[cache_key]
+        target = None
+        scheme = urlsplit(file_part).scheme.lower()
+        base_is_remote = str(doc.path).startswith(("http://", "https://"))
+        if scheme in ("http", "https") or (base_is_remote and not scheme):
+            url = file_part if scheme else _join_url(str(doc.path), file_part)
+            target = self._load_remote(doc, pointer, url)
+        elif scheme and len(scheme) > 1:
+            self.problems.append(RefProblem(doc, pointer, "ref-unsupported-scheme",
+                                            f"$ref scheme '{scheme}:' is not supported (only relative files and http(s))"))
+        else:
+            target = self._load_local(doc, pointer, unquote(file_part))
+        self._targets[cache_key] = target
+        return target
+
+    def _load_local(self, doc: Document, pointer: tuple, relative: str) -> Document | None:
+        path = Path(posixpath.normpath(str(PurePosixPath(doc.path).parent / relative)))
+        if not self.reader.contains(path):
+            self.problems.append(RefProblem(doc, pointer, "ref-outside-root",
+                                            f"$ref '{relative}' leaves the spec's root folder {self.reader.root}; refused"))
+            return None
+        key = self.reader.key(path)
+        if key in self.documents:
+            return self.documents[key]
+        try:
+            target = self.reader.load(path, self.reader.display(path))
+        except InputError as exc:
+            where = f" ({exc.line}:{exc.column})" if exc.line else ""
+            self.problems.append(RefProblem(doc, pointer, "ref-target-unreadable",
+                                            f"$ref '{relative}': {exc.message}{where}"))
+            return None
+        self.documents[key] = target
+        return target
+
+    def _load_remote(self, doc: Document, pointer: tuple, url: str) -> Document | None:
+        if not self.allow_remote:
+            self.problems.append(RefProblem(doc, pointer, "ref-remote-not-fetched",
+                                            f"$ref '{url}' is a URL; not fetched (use --allow-remote)"))
+            return None
+        if url in self.documents:
+            return self.documents[url]
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - opt-in by --allow-remote
+                raw = response.read(MAX_REMOTE_BYTES + 1)
+            if len(raw) > MAX_REMOTE_BYTES:
+                raise InputError(f"remote file over {MAX_REMOTE_BYTES:,} bytes", url)
+            text = decode(raw, url)
+            parsed = parse_text(text, url, "json" if url.lower().endswith(".json") else "yaml")
+        except InputError as exc:
+            self.problems.append(RefProblem(doc, pointer, "ref-target-unreadable", f"$ref '{url}': {exc.message}"))
+            return None
+        except Exception as exc:  # noqa: BLE001 - network errors of every kind become one finding
+            self.problems.append(RefProblem(doc, pointer, "ref-target-unreadable", f"$ref '{url}': {exc}"))
+            return None
+        target = Document(path=Path(url), display=url, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs)
+        self.documents[url] = target
+        return target
+
+    # -- resolving -----------------------------------------------------------------------
+    def target_document(self, doc: Document, ref: str) -> Document | None:
+        file_part = ref.split("#", 1)[0]
+        if not file_part:
+            return doc
+        return self._targets.get((id(doc), file_part))
+
+    def resolve(self, doc: Document, ref: str) -> tuple[Document, tuple, Any] | None:
+        """Follow one ``$ref`` written in ``doc``; None when it does not resolve."""
+        target = self.target_document(doc, ref)
+        if target is None:
+            return None
+        fragment = ref.split("#", 1)[1] if "#" in ref else ""
+        pointer = parse_pointer(fragment)
+        if pointer is None:
+            return None
+        value = _follow(target.data, pointer)
+        if value is _MISSING:
+            return None
+        return target, pointer, value
+
+    def deref(self, doc: Document, node: Any, pointer: tuple = ()) -> tuple[Document, tuple, Any]:
+        """Follow a chain of ``$ref``s until a node that is not a reference (cycle-safe)."""
+        seen = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 64:
+            hit = self.resolve(doc, node["$ref"])
+            if hit is None:
+                break
+            doc, pointer, node = hit
+            seen += 1
+        return doc, pointer, node
+
+    def all_refs(self) -> list[tuple[Document, tuple, str]]:
+        out = []
+        for doc in self.documents.values():
+            for pointer, ref in doc.refs:
+                out.append((doc, pointer, ref))
+        return out
+
+
+_MISSING = object()
+
+
+def parse_pointer(fragment: str) -> tuple | None:
+    """'/components/schemas/A~1B' -> ('components', 'schemas', 'A/B'); None if malformed."""
+    fragment = unquote(fragment)
+    if fragment == "":
+        return ()
+    if not fragment.startswith("/"):
+        return None
+    return tuple(part.replace("~1", "/").replace("~0", "~") for part in fragment[1:].split("/"))
+
+
+def format_pointer(pointer: tuple) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
+
+
+def _follow(data: Any, pointer: tuple) -> Any:
+    node = data
+    for seg in pointer:
+        if isinstance(node, dict):
+            if seg not in node:
+                return _MISSING
+            node = node[seg]
+        elif isinstance(node, list):
+            try:
+                index = int(seg)
+            except (TypeError, ValueError):
+                return _MISSING
+            if not 0 <= index < len(node):
+                return _MISSING
+            node = node[index]
+        else:
+            return _MISSING
+    return node
+
+
+def _join_url(base: str, relative: str) -> str:
+    from urllib.parse import urljoin
+
+    return urljoin(base, relative)
+

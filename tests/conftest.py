@@ -1,0 +1,42 @@
+"""Shared helpers: run the real CLI, find the shared corpus, write small specs."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+ECOMMERCE = ROOT / "specs" / "ecommerce.yaml"
+
+
+def run_apictl(*args: str, cwd: Path | None = None, timeout: int = 120, env: dict | None = None,
+               input: str | None = None) -> subprocess.CompletedProcess:
+    """Run the installed CLI exactly as a user would (a new process, real exit code)."""
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "apictl", *args], cwd=cwd or ROOT, capture_output=True, text=True,
+                          timeout=timeout, env=full_env, input=input)
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write('name.yaml', text) -> Path, with the text dedented."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+def need_corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS} (it sits beside the repository in CI)")
+    return CORPUS
