@@ -18,7 +18,8 @@ ECOMMERCE = ROOT / "specs" / "ecommerce.yaml"
 def run_apictl(*args: str, cwd: Path | None = None, timeout: int = 120, env: dict | None = None,
                input: str | None = None) -> subprocess.CompletedProcess:
     """Run the installed CLI exactly as a user would (a new process, real exit code)."""
-    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    python_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    full_env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": python_path, **(env or {})}
     return subprocess.run([sys.executable, "-m", "apictl", *args], cwd=cwd or ROOT, capture_output=True, text=True,
                           timeout=timeout, env=full_env, input=input)
 
