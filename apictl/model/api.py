@@ -17,6 +17,8 @@ ANY_METHOD = "x-amazon-apigateway-any-method"
 INTEGRATION = "x-amazon-apigateway-integration"
 AUTHORIZER = "x-amazon-apigateway-authorizer"
 AUTHTYPE = "x-amazon-apigateway-authtype"
+INTEGRATIONS = "x-amazon-apigateway-integrations"
+EXTENSION_PREFIX = "x-amazon-apigateway-"
 
 HTTP_ONLY_ROOT_EXTENSIONS = ("x-amazon-apigateway-cors", "x-amazon-apigateway-importexport-version")
 REST_ONLY_ROOT_EXTENSIONS = (
@@ -75,6 +77,31 @@ class Operation(Located):
     def label(self) -> str:
         return f"{self.http_method} {self.path}"
 
+    @property
+    def security(self) -> list | None:
+        """The operation's own security requirements (None when it has none of its own)."""
+        value = self.node.get("security")
+        return value if isinstance(value, list) else None
+
+
+@dataclass(eq=False)
+class Integration(Located):
+    """An ``x-amazon-apigateway-integration`` (followed through a ``$ref``), or one entry of
+    ``components.x-amazon-apigateway-integrations`` (then ``operation`` is None)."""
+
+    node: dict
+    operation: Operation | None = None
+    name: str = ""  # the key under components.x-amazon-apigateway-integrations
+
+    @property
+    def type(self) -> str:
+        value = self.node.get("type")
+        return value.lower() if isinstance(value, str) else ""
+
+    @property
+    def label(self) -> str:
+        return self.operation.label if self.operation else f"integration '{self.name}'"
+
 
 @dataclass(eq=False)
 class SecurityScheme(Located):
@@ -100,6 +127,7 @@ class Api:
     security_schemes: dict[str, SecurityScheme] = field(default_factory=dict)
     api_type: str = "rest"  # rest | http
     api_type_reason: str = ""
+    targets_gateway: bool = False  # the spec is meant for API Gateway (uses its extensions, or --api-type/a template)
 
     @property
     def document(self) -> Document:
@@ -144,6 +172,25 @@ class Api:
     def deref(self, document: Document, node: Any, pointer: tuple) -> tuple[Document, tuple, Any]:
         return self.workspace.deref(document, node, pointer)
 
+    def integrations(self) -> list[Integration]:
+        """Every integration: the reusable ones under components first, then each operation's own
+        (an operation whose integration is a ``$ref`` to a reusable one is listed with it)."""
+        out = []
+        components = self.data.get("components")
+        shared = components.get(INTEGRATIONS) if isinstance(components, dict) else None
+        if isinstance(shared, dict):
+            for name, node in shared.items():
+                if isinstance(node, dict):
+                    out.append(Integration(self.document, ("components", INTEGRATIONS, name), node, None, str(name)))
+        for op in self.operations:
+            raw = op.node.get(INTEGRATION)
+            if not isinstance(raw, dict):
+                continue
+            doc, ptr, node = self.deref(op.document, raw, op.pointer + (INTEGRATION,))
+            if isinstance(node, dict) and "$ref" not in node:
+                out.append(Integration(doc, ptr, node, op))
+        return out
+
     def walk_schemas(self) -> Iterator[tuple[Document, tuple, dict]]:
         """Every schema object written in any document of the spec, once (refs not followed)."""
         from .schemas import iter_schema_nodes
@@ -163,6 +210,8 @@ def build_api(workspace: Workspace, api_type: str | None = None) -> Api:
         api.api_type, api.api_type_reason = api_type, "set by --api-type"
     else:
         api.api_type, api.api_type_reason = infer_api_type(api)
+    api.targets_gateway = bool(api_type) or doc.base_pointer != () or any(
+        EXTENSION_PREFIX in d.text for d in workspace.documents.values())
     return api
 
 
@@ -223,29 +272,64 @@ def _parameters(api: Api, doc: Document, owner_ptr: tuple, nodes: Any) -> list[P
 
 
 def infer_api_type(api: Api) -> tuple[str, str]:
-    """REST or HTTP API, from what only one of them accepts. Returns (type, reason)."""
-    data = api.data
+    """REST or HTTP API, from what only one of them accepts. Returns (type, reason).
+
+    Every hint is weighed (a real spec may carry a stray extension of the other kind, as when an
+    HTTP API's CORS block is pasted into a REST API): the side with more weight wins, REST on a tie.
+    """
     if api.is_swagger:
         return "rest", "OpenAPI 2.0 can only be imported as a REST API"
+    hints = api_type_hints(api)
+    score = {"rest": 0, "http": 0}
+    for kind, weight, _ in hints:
+        score[kind] += weight
+    if not hints:
+        return "rest", "nothing HTTP-API specific found; REST is the default"
+    kind = "http" if score["http"] > score["rest"] else "rest"
+    reason = next(r for k, _, r in hints if k == kind)
+    other = "http" if kind == "rest" else "rest"
+    if score[other]:
+        reason += f"; outweighs {sum(1 for k, _, _ in hints if k == other)} {other.upper()} hint(s)"
+    return kind, reason
+
+
+REST_ONLY_INTEGRATION_FIELDS = ("requestTemplates", "responses", "passthroughBehavior", "contentHandling",
+                                "cacheKeyParameters", "cacheNamespace", "responseTransferMode")
+HTTP_ONLY_INTEGRATION_FIELDS = ("payloadFormatVersion", "integrationSubtype")
+
+
+def api_type_hints(api: Api) -> list[tuple[str, int, str]]:
+    """(rest|http, weight, reason) for each distinct thing only one API type understands."""
+    data = api.data
+    hints: list[tuple[str, int, str]] = []
     for ext in HTTP_ONLY_ROOT_EXTENSIONS:
         if ext in data:
-            return "http", f"root has {ext} (HTTP APIs only)"
+            hints.append(("http", 2, f"root has {ext} (HTTP APIs only)"))
     components = data.get("components")
-    if isinstance(components, dict) and "x-amazon-apigateway-integrations" in components:
-        return "http", "components has x-amazon-apigateway-integrations (HTTP APIs only)"
+    if isinstance(components, dict) and INTEGRATIONS in components:
+        hints.append(("http", 3, f"components has {INTEGRATIONS} (HTTP APIs only)"))
     for ext in REST_ONLY_ROOT_EXTENSIONS:
         if ext in data:
-            return "rest", f"root has {ext} (REST APIs only)"
+            hints.append(("rest", 2, f"root has {ext} (REST APIs only)"))
+    seen: set[str] = set()
     for op in api.operations:
-        integration = op.integration
-        if integration and "payloadFormatVersion" in integration:
-            return "http", f"{op.label} integration has payloadFormatVersion (HTTP APIs only)"
-        if integration and any(k in integration for k in ("requestTemplates", "responses", "passthroughBehavior")):
-            return "rest", f"{op.label} integration uses mapping templates/responses (REST APIs only)"
+        integration = op.integration or {}
+        for field_name in HTTP_ONLY_INTEGRATION_FIELDS:
+            if field_name in integration and field_name not in seen:
+                seen.add(field_name)
+                hints.append(("http", 3, f"{op.label} integration has {field_name} (HTTP APIs only)"))
+        for field_name in REST_ONLY_INTEGRATION_FIELDS:
+            if field_name in integration and field_name not in seen:
+                seen.add(field_name)
+                hints.append(("rest", 3, f"{op.label} integration has {field_name} (REST APIs only)"))
+        kind = integration.get("type")
+        if isinstance(kind, str) and kind.lower() in ("aws", "http", "mock") and "type" not in seen:
+            seen.add("type")
+            hints.append(("rest", 3, f"{op.label} integration has type {kind} (REST APIs only)"))
     for scheme in api.security_schemes.values():
-        auth = scheme.authorizer or {}
-        if str(auth.get("type", "")).lower() == "jwt":
-            return "http", f"security scheme '{scheme.name}' is a JWT authorizer (HTTP APIs only)"
-        if str(auth.get("type", "")).lower() in ("token", "cognito_user_pools"):
-            return "rest", f"security scheme '{scheme.name}' is a {auth['type']} authorizer (REST APIs only)"
-    return "rest", "nothing HTTP-API specific found; REST is the default"
+        auth_type = str((scheme.authorizer or {}).get("type", "")).lower()
+        if auth_type == "jwt":
+            hints.append(("http", 3, f"security scheme '{scheme.name}' is a JWT authorizer (HTTP APIs only)"))
+        elif auth_type in ("token", "cognito_user_pools"):
+            hints.append(("rest", 3, f"security scheme '{scheme.name}' is a {auth_type} authorizer (REST APIs only)"))
+    return hints

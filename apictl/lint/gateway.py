@@ -1,0 +1,176 @@
+"""What every API Gateway rule shares: the extension index and schemas (data files in schemas/,
+loaded and compiled once, on first use), where extensions sit in a spec, and static values of
+CloudFormation intrinsics.
+
+Placements (see schemas/index.json): root, path-item, operation, security-scheme, components,
+servers-entry, tags-entry.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..model.api import ANY_METHOD, EXTENSION_PREFIX, HTTP_METHODS, Api
+from ..source.document import Document
+from ..source.intrinsics import is_intrinsic, substitute
+
+SCHEMA_FOLDER = Path(__file__).parent / "schemas"
+REFERENCE = "gateway-extensions.md"
+
+# ${stageVariables.x}, $stageVariables.x, stageVariables.x, $stageVariables['x'], ${!stageVariables.x} (Fn::Sub escape)
+STAGE_VARIABLE = re.compile(r"""(?<![A-Za-z0-9_.])\$?\{?!?stageVariables(?:\.([A-Za-z0-9_]+)|\[['"]([A-Za-z0-9_]+)['"]\])""")
+PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+
+
+@dataclass(frozen=True)
+class ExtensionInfo:
+    name: str
+    schema_file: str
+    placement: tuple[str, ...]
+    placement_oas2: tuple[str, ...]
+    api_types: tuple[str, ...]
+    section: str
+
+    def placements(self, major: str) -> tuple[str, ...]:
+        return self.placement_oas2 if major == "2.0" and self.placement_oas2 else self.placement
+
+
+@lru_cache(maxsize=1)
+def extension_index() -> dict[str, ExtensionInfo]:
+    raw = json.loads((SCHEMA_FOLDER / "index.json").read_text(encoding="utf-8"))
+    return {
+        name: ExtensionInfo(name, e["schema"], tuple(e["placement"]), tuple(e.get("placement_oas2", ())),
+                            tuple(e["api_types"]), e["section"])
+        for name, e in raw["extensions"].items()
+    }
+
+
+def _inline_file_refs(node: Any) -> Any:
+    """Schemas name each other by file (``{"$ref": "integration.json"}``): inline them."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.endswith(".json") and len(node) == 1:
+            return load_schema(ref)
+        return {k: _inline_file_refs(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_file_refs(v) for v in node]
+    return node
+
+
+@lru_cache(maxsize=None)
+def load_schema(file_name: str) -> dict:
+    schema = json.loads((SCHEMA_FOLDER / file_name).read_text(encoding="utf-8"))
+    return _inline_file_refs(schema)
+
+
+@lru_cache(maxsize=None)
+def extension_validator(name: str):
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(load_schema(extension_index()[name].schema_file))
+
+
+@dataclass
+class Site:
+    """A node where API Gateway reads extensions."""
+
+    placement: str
+    document: Document
+    pointer: tuple
+    node: dict
+
+
+def extension_sites(api: Api) -> list[Site]:
+    doc = api.document
+    data = api.data
+    sites = [Site("root", doc, (), data)]
+    for path, item in api.paths.items():
+        item_doc, item_ptr, node = api.deref(doc, item, ("paths", path))
+        if isinstance(node, dict):
+            sites.append(Site("path-item", item_doc, item_ptr, node))
+    sites += [Site("operation", op.document, op.pointer, op.node) for op in api.operations]
+    sites += [Site("security-scheme", s.document, s.pointer, s.node) for s in api.security_schemes.values()]
+    if isinstance(data.get("components"), dict):
+        sites.append(Site("components", doc, ("components",), data["components"]))
+    for key, placement in (("servers", "servers-entry"), ("tags", "tags-entry")):
+        entries = data.get(key)
+        if isinstance(entries, list):
+            sites += [Site(placement, doc, (key, i), e) for i, e in enumerate(entries) if isinstance(e, dict)]
+    return sites
+
+
+_SKIP_VALUES = {"example", "examples", "default", "enum", "const"}
+
+
+def extension_keys(data: Any, pointer: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(container pointer, key) of every x-amazon-apigateway-* key in a document (not inside
+    extension values or examples)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and key.startswith(EXTENSION_PREFIX):
+                yield pointer, key
+                if key == ANY_METHOD:
+                    yield from extension_keys(value, pointer + (key,))
+            elif key not in _SKIP_VALUES and isinstance(value, (dict, list)):
+                yield from extension_keys(value, pointer + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            if isinstance(value, (dict, list)):
+                yield from extension_keys(value, pointer + (i,))
+
+
+def resolve_intrinsics(value: Any, params: dict[str, str]) -> Any:
+    """A copy with every intrinsic that can be worked out statically replaced by its value."""
+    if is_intrinsic(value):
+        resolved = substitute(value, params)
+        return value if resolved is None else resolved
+    if isinstance(value, dict):
+        return {k: resolve_intrinsics(v, params) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve_intrinsics(v, params) for v in value]
+    return value
+
+
+def static_text(value: Any, params: dict[str, str]) -> str | None:
+    """A string value as far as it is known: plain strings as they are; ``Fn::Sub`` with the known
+    ``${KEY}``s filled in and the others left as ``${...}`` placeholders; None if not a string."""
+    if isinstance(value, str):
+        return value
+    resolved = substitute(value, params)
+    if isinstance(resolved, str):
+        return resolved
+    if is_intrinsic(value) and "Fn::Sub" in value:
+        arg = value["Fn::Sub"]
+        template = arg if isinstance(arg, str) else arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None
+        if template is None:
+            return None
+        return PLACEHOLDER.sub(lambda m: params.get(m.group(0)[2:-1].strip(), m.group(0)), template)
+    return None
+
+
+def has_placeholder(text: str) -> bool:
+    return "${" in text
+
+
+def strings_in(node: Any, pointer: tuple) -> Iterator[tuple[tuple, str]]:
+    """(pointer, text) of every string value in a node, including ``Fn::Sub`` templates."""
+    if isinstance(node, str):
+        yield pointer, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from strings_in(value, pointer + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from strings_in(value, pointer + (i,))
+
+
+def is_operation_key(key: Any) -> bool:
+    return key in HTTP_METHODS or key == ANY_METHOD
+
+
+def rationale(section: str, text: str) -> str:
+    return f"{text} (reference: {REFERENCE} section {section})"
