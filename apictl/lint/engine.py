@@ -61,8 +61,12 @@ def lint_source(source: SpecSource, config: Config, options: LintOptions | None 
                 baseline: set[str] | None = None) -> LintResult:
     load_all_rules()
     options = options or LintOptions()
-    api_type = options.api_type or config.api_type or (source.embedded.api_type if source.embedded else None)
-    api = build_api(source.workspace, api_type)
+    api_type, reason = options.api_type, "set by --api-type"
+    if not api_type and config.api_type:
+        api_type, reason = config.api_type, "set by api_type in the config"
+    if not api_type and source.embedded:
+        api_type, reason = source.embedded.api_type, f"declared as {source.embedded.resource_type} in the template"
+    api = build_api(source.workspace, api_type, reason)
     ctx = LintContext(api=api, source=source, config=config, options=options)
     levels = {rule_id: effective_level(rule_id, config) for rule_id in RULES}
     findings: list[Finding] = []

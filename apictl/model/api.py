@@ -198,7 +198,7 @@ class Api:
         yield from iter_schema_nodes(self)
 
 
-def build_api(workspace: Workspace, api_type: str | None = None) -> Api:
+def build_api(workspace: Workspace, api_type: str | None = None, api_type_reason: str = "set by --api-type") -> Api:
     doc = workspace.root
     data = doc.data if isinstance(doc.data, dict) else {}
     raw_version = data.get("openapi", data.get("swagger", ""))
@@ -207,7 +207,7 @@ def build_api(workspace: Workspace, api_type: str | None = None) -> Api:
     _collect_security_schemes(api)
     _collect_operations(api)
     if api_type:
-        api.api_type, api.api_type_reason = api_type, "set by --api-type"
+        api.api_type, api.api_type_reason = api_type, api_type_reason
     else:
         api.api_type, api.api_type_reason = infer_api_type(api)
     api.targets_gateway = bool(api_type) or doc.base_pointer != () or any(

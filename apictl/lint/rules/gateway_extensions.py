@@ -149,3 +149,48 @@ def check_field_applicability(ctx):
                 yield ctx.finding("apigw-field-wrong-api-type",
                                   f"authorizer '{scheme.name}': {name} is {'REST' if http else 'HTTP'}-only",
                                   ptr + (name,), scheme.document)
+
+
+declare(
+    Rule("apigw-request-validator-undefined", "error", "x-amazon-apigateway-request-validator names a validator "
+         "that is not defined", "Define it under the root x-amazon-apigateway-request-validators, or fix the name.",
+         "gateway", example="x-amazon-apigateway-request-validators: {all: {validateRequestBody: true}}\n"
+                            "paths: {/a: {post: {x-amazon-apigateway-request-validator: body}}}",
+         rationale=rationale("1.18, 1.22 item 11", "API Gateway rejects the import")),
+    Rule("apigw-endpoint-access-mode-required", "error", "An enhanced security policy without an endpoint access mode",
+         "Add x-amazon-apigateway-endpoint-access-mode: BASIC (or STRICT) next to a SecurityPolicy_* policy; "
+         "remove the mode with a legacy TLS_1_0/TLS_1_2 policy.", "gateway",
+         example="x-amazon-apigateway-security-policy: SecurityPolicy_TLS13_1_3_2025_09",
+         rationale=rationale("1.10, 1.19, 1.22 item 12", "API Gateway rejects the combination")),
+)
+
+VALIDATOR = "x-amazon-apigateway-request-validator"
+
+
+@check("apigw-request-validator-undefined")
+def check_request_validators(ctx):
+    api = ctx.api
+    if not api.targets_gateway:
+        return
+    defined = api.data.get(VALIDATOR + "s")
+    names = set(defined) if isinstance(defined, dict) else set()
+    uses = [(api.document, (VALIDATOR,), api.data.get(VALIDATOR))]
+    uses += [(op.document, op.pointer + (VALIDATOR,), op.node.get(VALIDATOR)) for op in api.operations]
+    for doc, pointer, name in uses:
+        if isinstance(name, str) and name not in names:
+            known = f"defined: {', '.join(sorted(names))}" if names else "none is defined"
+            yield ctx.finding("apigw-request-validator-undefined", f"request validator '{name}' is not defined ({known})",
+                              pointer, doc)
+
+
+@check("apigw-endpoint-access-mode-required")
+def check_access_mode(ctx):
+    data = ctx.api.data
+    policy = data.get("x-amazon-apigateway-security-policy")
+    mode = "x-amazon-apigateway-endpoint-access-mode"
+    if isinstance(policy, str) and policy.startswith("SecurityPolicy_") and not data.get(mode):
+        yield ctx.finding("apigw-endpoint-access-mode-required", f"security policy {policy} needs {mode} (BASIC or "
+                          "STRICT)", ("x-amazon-apigateway-security-policy",))
+    elif isinstance(policy, str) and policy in ("TLS_1_0", "TLS_1_2") and data.get(mode):
+        yield ctx.finding("apigw-endpoint-access-mode-required", f"{mode} is only available with SecurityPolicy_* "
+                          f"policies, not {policy}", (mode,))
