@@ -191,6 +191,21 @@ class Api:
                 out.append(Integration(doc, ptr, node, op))
         return out
 
+    def request_body_schemas(self, op: Operation) -> list[tuple[Document, tuple, Any]]:
+        """(document, pointer, schema) of each request body schema of an operation (2.0: the body parameter)."""
+        if self.is_swagger:
+            return [(p.document, p.pointer + ("schema",), p.schema) for p in op.parameters
+                    if p.location == "body" and p.schema is not None]
+        body = op.node.get("requestBody")
+        if body is None:
+            return []
+        doc, ptr, node = self.deref(op.document, body, op.pointer + ("requestBody",))
+        content = node.get("content") if isinstance(node, dict) else None
+        if not isinstance(content, dict):
+            return []
+        return [(doc, ptr + ("content", media, "schema"), media_node["schema"]) for media, media_node in content.items()
+                if isinstance(media_node, dict) and "schema" in media_node]
+
     def walk_schemas(self) -> Iterator[tuple[Document, tuple, dict]]:
         """Every schema object written in any document of the spec, once (refs not followed)."""
         from .schemas import iter_schema_nodes
