@@ -202,6 +202,8 @@ def _check_uri(uri: str, kind: str, http: bool, node: dict) -> tuple[re.Match | 
                 return None, ""
             return None, "a private HTTP API integration needs the ARN of an ALB/NLB listener or Cloud Map service"
         m = URL.match(text)
+        if not m and text.startswith(P):
+            return None, ""  # scheme and host come from a variable
         if not m:
             return None, "not an absolute http:// or https:// URL"
         port = m.group(2)
