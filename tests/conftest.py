@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
+CORPUS = Path(os.environ.get("APICTL_CORPUS") or SHARED / "corpus")  # override where the corpus lives elsewhere
 ECOMMERCE = ROOT / "specs" / "ecommerce.yaml"
 
 
