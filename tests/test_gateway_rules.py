@@ -238,3 +238,12 @@ def test_every_gateway_rule_is_explained():
             assert rule.level in ("error", "warning"), rule.id
             assert rule.summary and rule.fix and rule.example, rule.id
             assert "gateway-extensions.md section" in rule.rationale, rule.id
+
+
+def test_rules_catalogue_is_up_to_date():
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, str(root / "scripts" / "rules_catalogue.py"), "--check"])
+    assert result.returncode == 0, "docs/rules.md is stale: run python scripts/rules_catalogue.py"

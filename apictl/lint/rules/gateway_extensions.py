@@ -11,7 +11,7 @@ from .structure import _inside_intrinsic, _real_pointer, _short_message
 
 declare(
     Rule("apigw-extension-invalid", "error", "An x-amazon-apigateway-* value has the wrong shape or value",
-         "Give the extension the type and values API Gateway documents (see `apictl rules` rationale).", "gateway",
+         "Give the extension the type and values API Gateway documents (its JSON Schema is in apictl/lint/schemas/).", "gateway",
          example="x-amazon-apigateway-api-key-source: QUERY   # HEADER or AUTHORIZER",
          rationale=rationale("1", "API Gateway rejects the import when an extension value cannot be read")),
     Rule("apigw-extension-unknown-field", "warning", "An x-amazon-apigateway-* object has a field API Gateway does "

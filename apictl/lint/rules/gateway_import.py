@@ -26,7 +26,7 @@ declare(
          "gateway", example="components: {schemas: {pet-input: {type: object}}}",
          rationale=rationale("2.1 item 2, 2.5", "model names must be alphanumeric; the import fails")),
     Rule("apigw-external-ref", "error", "A $ref points into another file, which API Gateway import cannot follow",
-         "Bundle the spec into one file before importing (apictl export, or inline the definitions).", "gateway",
+         "Bundle the spec into one file before importing (inline the referenced definitions).", "gateway",
          example="schema: {$ref: 'models.yaml#/Pet'}", rationale=rationale("2.1 item 15", "the import fails")),
     Rule("apigw-response-ref-unsupported", "error", "A response is a $ref to the 2.0 root responses section",
          "Inline the response (or its schema) in the operation.", "gateway",
