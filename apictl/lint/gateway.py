@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..model.api import ANY_METHOD, EXTENSION_PREFIX, HTTP_METHODS, Api
+from ..model.api import ANY_METHOD, EXTENSION_PREFIX, Api
 from ..source.document import Document
 from ..source.intrinsics import is_intrinsic, substitute
 
@@ -152,10 +152,6 @@ def static_text(value: Any, params: dict[str, str]) -> str | None:
     return None
 
 
-def has_placeholder(text: str) -> bool:
-    return "${" in text
-
-
 def strings_in(node: Any, pointer: tuple) -> Iterator[tuple[tuple, str]]:
     """(pointer, text) of every string value in a node, including ``Fn::Sub`` templates."""
     if isinstance(node, str):
@@ -166,10 +162,6 @@ def strings_in(node: Any, pointer: tuple) -> Iterator[tuple[tuple, str]]:
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from strings_in(value, pointer + (i,))
-
-
-def is_operation_key(key: Any) -> bool:
-    return key in HTTP_METHODS or key == ANY_METHOD
 
 
 def rationale(section: str, text: str) -> str:
