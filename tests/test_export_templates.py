@@ -180,3 +180,18 @@ def test_settings_cloudformation_cannot_express_are_refused(tmp_path):
     assert "requireAuthorizationForCacheControl has no CloudFormation property" in result.stderr
     tf = run_apictl("export", "--format", "terraform", "--stage", "prod", cwd=project)
     assert tf.returncode == 0 and '"require_authorization_for_cache_control": true' in tf.stdout
+
+
+def test_several_formats_from_one_run(tmp_path):
+    project = make_project(tmp_path)
+    build = project / "build"
+    result = run_apictl("export", "-f", "cloudformation", "-f", "sam", "-f", "terraform", "--stage", "dev",
+                        "--out-dir", str(build), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in build.iterdir()) == ["dev.cloudformation.json", "dev.sam.json", "dev.tf.json"]
+    single = run_apictl("export", "--format", "sam", "--stage", "dev", cwd=project)
+    assert single.stdout == (build / "dev.sam.json").read_text()  # same pipeline, byte-identical
+    again = run_apictl("export", "-f", "sam", "-f", "terraform", "--stage", "dev", "--out-dir", str(build), cwd=project)
+    assert again.returncode == 2 and "output file exists" in again.stderr
+    no_dir = run_apictl("export", "-f", "sam", "-f", "terraform", "--stage", "dev", cwd=project)
+    assert no_dir.returncode == 2 and "need --out-dir" in no_dir.stderr

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -57,11 +57,15 @@ def plan(
 
 
 def export(
-    format: Optional[str] = typer.Option(None, "--format", "-f", help="cloudformation, sam or terraform (.tf.json)."),
+    format: Optional[List[str]] = typer.Option(None, "--format", "-f", help="cloudformation, sam or terraform "
+                                               "(.tf.json); repeat it to write several formats from one run "
+                                               "(with --out-dir)."),
     stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file (default: standard output); "
                                        "an existing file is kept unless --force."),
-    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+    out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Write STAGE.cloudformation.json, STAGE.sam.json "
+                                           "and/or STAGE.tf.json into this folder."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
 ) -> None:
     """Export a stage as a CloudFormation template (JSON), a SAM template (JSON) or Terraform
@@ -73,10 +77,13 @@ def export(
       apictl export --format cloudformation --stage prod --out template.json
 
       apictl export --format terraform --stage dev --out api.tf.json
+
+      apictl export -f cloudformation -f sam -f terraform --stage prod --out-dir build/
     """
     from ..plan.run import ExportOptions, run_export
 
-    raise typer.Exit(run_export(ExportOptions(stage=stage, format=format, out=out, force=force, config=config)))
+    raise typer.Exit(run_export(ExportOptions(stage=stage, formats=format or [], out=out, out_dir=out_dir,
+                                              force=force, config=config)))
 
 
 def deploy(

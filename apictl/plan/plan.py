@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .resources import REPLACED_BY, Resource, ResourceGraph
-from .state import State, property_hash
+from .state import State
 
 HIDDEN = object()  # a before-value the state keeps only as a hash
 
@@ -90,22 +90,24 @@ def make_plan(graph: ResourceGraph, state: State | None) -> Plan:
     desired = graph.by_address()
     gone = [address for address in old if address not in desired]
     for address in _dependents_first(gone, state):
-        r = old[address]
-        actions.append(Action("delete", address, r.type, r.logical_id, in_body=r.in_body, changes=[
-            AttributeChange(k, r.values.get(k, HIDDEN), None, h, None) for k, h in r.hashes.items()]))
+        gone_r = old[address]
+        actions.append(Action("delete", address, gone_r.type, gone_r.logical_id, in_body=gone_r.in_body, changes=[
+            AttributeChange(k, gone_r.values.get(k, HIDDEN), None, h, None) for k, h in gone_r.hashes.items()]))
     body_changes = _body_changes(graph, state)
     return Plan(graph, state, actions, unchanged, body_changes, _redeploy(graph, state, actions))
 
 
 def _all_new(r: Resource) -> list[AttributeChange]:
-    return [AttributeChange(k, None, v, None, property_hash(v)) for k, v in r.properties.items()]
+    hashes = r.property_hashes()
+    return [AttributeChange(k, None, v, None, hashes[k]) for k, v in r.properties.items()]
 
 
 def _changes(r: Resource, before) -> list[AttributeChange]:
     replaced_by = REPLACED_BY.get(r.type, ())
+    hashes = r.property_hashes()
     out = []
     for key in [*r.properties, *(k for k in before.hashes if k not in r.properties)]:
-        after_hash = property_hash(r.properties[key]) if key in r.properties else None
+        after_hash = hashes.get(key)
         before_hash = before.hashes.get(key)
         if after_hash == before_hash:
             continue

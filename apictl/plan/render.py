@@ -9,6 +9,7 @@ from ..report import Report, ReportItem
 from ..source import format_pointer
 from .pipeline import Desired
 from .plan import HIDDEN, Action, AttributeChange, Plan
+from .resources import OPAQUE_PROPERTIES
 from .state import MAX_SHOWN_BYTES
 
 VERBS = {
@@ -161,5 +162,9 @@ def _value_json(value: Any, digest: str | None) -> Any:
 
 
 def _change_json(c: AttributeChange) -> dict:
+    if c.name in OPAQUE_PROPERTIES:  # the body: its hash (what changed inside is in body_changes)
+        return {"attribute": c.name, "before": {"sha256": c.before_hash} if c.before_hash else None,
+                "after": {"sha256": c.after_hash} if c.after_hash else None,
+                "forces_replacement": c.forces_replacement}
     return {"attribute": c.name, "before": _value_json(c.before, c.before_hash),
             "after": _value_json(c.after, c.after_hash), "forces_replacement": c.forces_replacement}

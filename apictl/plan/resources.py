@@ -11,7 +11,6 @@ them again (that would make them drift; cfn-lint W3660).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,7 @@ from ..config import Config
 from ..model.api import Api
 from ..source.errors import InputError
 from ..stages import Stage
+from .jsonio import canonical
 
 LOGICAL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,254}$")
 
@@ -45,6 +45,8 @@ REPLACED_BY = {
     "AWS::ApiGatewayV2::ApiMapping": ("DomainName",),
 }
 
+OPAQUE_PROPERTIES = ("Body",)  # the OpenAPI document: its contents are not CloudFormation references
+
 REST_ONLY_SETTINGS = ("tracingEnabled", "cacheClusterEnabled", "cacheClusterSize", "methodSettings", "canarySettings",
                       "usagePlans", "clientCertificateId", "documentationVersion", "webAclArn")
 HTTP_ONLY_SETTINGS = ("autoDeploy", "defaultRouteSettings", "routeSettings")
@@ -62,11 +64,19 @@ class Resource:
     triggers: dict[str, str] = field(default_factory=dict)  # a change forces a new resource (redeploys)
     in_body: bool = False  # created by importing the body, not declared on its own
     origin: tuple = ()  # ("spec", pointer) or ("config", *keys): what the resource comes from
+    _hashes: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not LOGICAL_ID.match(self.logical_id):
             raise ValueError(f"invalid CloudFormation logical id {self.logical_id!r}")
         self.address = self.address or self.logical_id
+
+    def property_hashes(self) -> dict[str, str]:
+        """A short hash per property (computed once: the body is large)."""
+        for key, value in self.properties.items():
+            if key not in self._hashes:
+                self._hashes[key] = property_hash(value)
+        return {key: self._hashes[key] for key in self.properties}
 
 
 @dataclass
@@ -90,15 +100,24 @@ class ResourceGraph:
 
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return canonical(value).decode()
 
 
 def sha256(value: Any) -> str:
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+    return hashlib.sha256(canonical(value)).hexdigest()
+
+
+def property_hash(value: Any) -> str:
+    return sha256(value)[:16]
 
 
 def ref(logical_id: str) -> dict:
     return {"Ref": logical_id}
+
+
+def resource_refs(r: "Resource") -> set[str]:
+    """Logical ids a resource's properties name; the body is the API's own document, never searched."""
+    return references({k: v for k, v in r.properties.items() if k not in OPAQUE_PROPERTIES})
 
 
 def references(value: Any) -> set[str]:
@@ -141,11 +160,15 @@ class _Ids:
 def build_graph(api: Api, stage: Stage, config: Config) -> ResourceGraph:
     """The resources that ``stage`` of ``api`` needs, in dependency order."""
     body = api.data
+    body_sha = sha256(body)
     builder = _RestBuilder(api, stage, config) if api.api_type == "rest" else _HttpBuilder(api, stage, config)
     builder.check_settings()
-    builder.build()
+    builder.build(body_sha)
+    for r in builder.resources:
+        if r.properties.get("Body") is body:
+            r._hashes["Body"] = body_sha[:16]
     return ResourceGraph(api_type=api.api_type, title=api.title, stage=stage.name, body=body,
-                         body_sha256=sha256(body), resources=_dependency_order(builder.resources),
+                         body_sha256=body_sha, resources=_dependency_order(builder.resources),
                          body_index=body_index(api))
 
 
@@ -171,7 +194,7 @@ def _dependency_order(resources: list[Resource]) -> list[Resource]:
             return
         if r.address in stack:
             raise ValueError(f"dependency cycle through {r.address}")
-        for dep in sorted(references(r.properties)):
+        for dep in sorted(resource_refs(r)):
             if dep in by_logical:
                 visit(by_logical[dep], stack + (r.address,))
         for dep in r.depends_on:
@@ -236,9 +259,8 @@ class _Builder:
 class _RestBuilder(_Builder):
     protocol = "REST"
 
-    def build(self) -> None:
-        api, s = self.api, self.settings
-        body_sha = sha256(api.data)
+    def build(self, body_sha: str) -> None:
+        api = self.api
         rest = self.add(Resource("AWS::ApiGateway::RestApi", "RestApi", {
             "Name": api.title or self.stage.name, "Body": api.data, "Mode": "overwrite",
         }, origin=("spec", ())))
@@ -355,9 +377,8 @@ class _RestBuilder(_Builder):
 class _HttpBuilder(_Builder):
     protocol = "HTTP"
 
-    def build(self) -> None:
+    def build(self, body_sha: str) -> None:
         api, s = self.api, self.settings
-        body_sha = sha256(api.data)
         http_api = self.add(Resource("AWS::ApiGatewayV2::Api", "HttpApi", {"Body": api.data}, origin=("spec", ())))
         for scheme in self.authorizer_schemes():
             self.add(Resource("AWS::ApiGatewayV2::Authorizer", self.ids.make("Authorizer", scheme.name),

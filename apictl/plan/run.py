@@ -2,6 +2,7 @@
 resource graph through ``pipeline.load_desired``."""
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,27 +76,56 @@ def format_plan(plan: Plan, desired: Desired, state_label: str | None, fmt: str)
     return render(plan_report(plan, desired, state_label), fmt)
 
 
+EXPORT_FILE_NAMES = {"cloudformation": "{stage}.cloudformation.json", "sam": "{stage}.sam.json",
+                     "terraform": "{stage}.tf.json"}
+
+
 @dataclass
 class ExportOptions:
     stage: str | None
-    format: str | None
+    formats: list[str]
     out: Path | None = None
+    out_dir: Path | None = None
     force: bool = False
     config: Path | None = None
 
 
 def run_export(opts: ExportOptions) -> int:
-    if opts.format is None:
+    """One format to --out FILE (or standard output); several (one pipeline run) to --out-dir."""
+    if not opts.formats:
         raise InputError(f"--format is required: one of {', '.join(EXPORT_FORMATS)}")
-    check_choice(opts.format, EXPORT_FORMATS, "--format")
-    if opts.out is not None and opts.out.exists() and not opts.force:
-        raise InputError("output file exists; pass --force to overwrite it", str(opts.out))
-    desired = load_desired(need_stage(opts.stage), opts.config)
-    text = export_text(desired, opts.format)
-    emit(text, opts.out)
-    if opts.out is not None:
-        sys.stderr.write(f"wrote {opts.format} ({len(text):,} bytes) to {opts.out}\n")
+    for fmt in opts.formats:
+        check_choice(fmt, EXPORT_FORMATS, "--format")
+    formats = list(dict.fromkeys(opts.formats))
+    if len(formats) > 1 and opts.out_dir is None:
+        raise InputError("several --format values need --out-dir DIR (one file per format)")
+    if opts.out is not None and opts.out_dir is not None:
+        raise InputError("give --out FILE or --out-dir DIR, not both")
+    stage = need_stage(opts.stage)
+    targets: list[Path | None] = [opts.out]
+    if opts.out_dir is not None:
+        if not re.match(r"^[A-Za-z0-9_-]+$", stage):
+            raise InputError(f"stage '{stage}' cannot name a file; use --out")
+        targets = [opts.out_dir / EXPORT_FILE_NAMES[fmt].format(stage=stage) for fmt in formats]
+    for target in targets:
+        if target is not None and target.exists() and not opts.force:
+            raise InputError("output file exists; pass --force to overwrite it", str(target))
+    desired = load_desired(stage, opts.config)
+    texts = [export_text(desired, fmt) for fmt in formats]  # all built before anything is written
+    for fmt, text, target in zip(formats, texts, targets):
+        note = size_note(text, fmt) if fmt != "terraform" else None
+        if note:
+            sys.stderr.write(note + "\n")
+        emit(text, target)
+        if target is not None:
+            sys.stderr.write(f"wrote {fmt} ({len(text.encode()):,} bytes) to {target}\n")
     return 0
+
+
+def size_note(text: str, fmt: str) -> str | None:
+    from .export import size_note as note
+
+    return note(text, fmt)
 
 
 def export_text(desired: Desired, fmt: str) -> str:

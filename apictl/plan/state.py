@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..source.errors import InputError
-from .resources import ResourceGraph, canonical_json, references, sha256
+from .resources import OPAQUE_PROPERTIES, ResourceGraph, canonical_json, resource_refs
 
 STATE_VERSION = 1
 MAX_SHOWN_BYTES = 2048  # property values up to this size (canonical JSON) are kept to show in plans
@@ -53,23 +53,17 @@ def fingerprint(title: str, api_type: str) -> str:
     return hashlib.sha256(f"{api_type}\n{title}".encode()).hexdigest()[:16]
 
 
-def property_hash(value: Any) -> str:
-    return sha256(value)[:16]
-
-
 def state_from_graph(graph: ResourceGraph, physical_ids: dict[str, str] | None = None) -> State:
     by_logical = graph.by_logical_id()
     state = State(title=graph.title, api_type=graph.api_type, stage=graph.stage, body_sha256=graph.body_sha256,
                   body_index=dict(graph.body_index))
     for r in graph.resources:
-        values = {}
-        for key, value in r.properties.items():
-            if len(canonical_json(value)) <= MAX_SHOWN_BYTES:
-                values[key] = value
-        deps = sorted({by_logical[d].address for d in references(r.properties) if d in by_logical} | set(r.depends_on))
+        values = {key: value for key, value in r.properties.items()
+                  if key not in OPAQUE_PROPERTIES and len(canonical_json(value)) <= MAX_SHOWN_BYTES}
+        deps = sorted({by_logical[d].address for d in resource_refs(r) if d in by_logical} | set(r.depends_on))
         state.resources[r.address] = ResourceState(
             address=r.address, type=r.type, logical_id=r.logical_id,
-            hashes={k: property_hash(v) for k, v in r.properties.items()}, values=values, triggers=dict(r.triggers),
+            hashes=r.property_hashes(), values=values, triggers=dict(r.triggers),
             depends_on=deps, in_body=r.in_body, physical_id=(physical_ids or {}).get(r.address),
         )
     return state

@@ -3,10 +3,10 @@
 again; each format redeploys when the definition changes (a deployment keyed by its hash)."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ...source.errors import InputError
+from ..jsonio import pretty
 from ..pipeline import Desired
 from ..resources import Resource
 
@@ -33,7 +33,7 @@ def check_cloudformation_method_settings(desired: Desired, fmt: str) -> None:
 
 
 def dump_json(document: Any) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return pretty(document)
 
 
 def size_note(text: str, fmt: str) -> str | None:

@@ -3,12 +3,11 @@ resources. The deployment's logical id carries the definition's hash (as SAM doe
 definition creates a new deployment and moves the stage to it."""
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from ..pipeline import Desired
-from ..resources import references
-from . import check_cloudformation_method_settings, declared, dump_json, size_note
+from ..resources import resource_refs
+from . import check_cloudformation_method_settings, declared, dump_json
 
 
 def template(desired: Desired) -> dict[str, Any]:
@@ -18,7 +17,7 @@ def template(desired: Desired) -> dict[str, Any]:
     resources: dict[str, Any] = {}
     for r in declared(desired):
         entry: dict[str, Any] = {"Type": r.type, "Properties": r.properties}
-        refs = references(r.properties)
+        refs = resource_refs(r)
         extra = sorted(by_address[a].logical_id for a in r.depends_on
                        if not by_address[a].in_body and by_address[a].logical_id not in refs)
         if extra:
@@ -44,8 +43,4 @@ def outputs(desired: Desired) -> dict[str, Any]:
 
 
 def export(desired: Desired) -> str:
-    text = dump_json(template(desired))
-    note = size_note(text, "CloudFormation")
-    if note:
-        sys.stderr.write(note + "\n")
-    return text
+    return dump_json(template(desired))

@@ -5,13 +5,12 @@ CloudFormation resources that reference the SAM API (``Ref: RestApi``) and its s
 (``Ref: RestApi.Stage``)."""
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from ...source.errors import InputError
 from ..pipeline import Desired
 from ..resources import Resource
-from . import check_cloudformation_method_settings, declared, dump_json, size_note
+from . import check_cloudformation_method_settings, declared, dump_json
 from .cloudformation import outputs
 
 TRANSFORM = "AWS::Serverless-2016-10-31"
@@ -82,11 +81,7 @@ def _refs_to_sam(value: Any, stage_id: str, stage_ref: str) -> Any:
 
 
 def export(desired: Desired) -> str:
-    text = dump_json(template(desired))
-    note = size_note(text, "SAM")
-    if note:
-        sys.stderr.write(note + "\n")
-    return text
+    return dump_json(template(desired))
 
 
 __all__ = ["export", "template", "Resource"]
