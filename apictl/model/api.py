@@ -149,6 +149,16 @@ class Api:
         return ""
 
     @property
+    def title(self) -> str:
+        info = self.data.get("info")
+        title = info.get("title") if isinstance(info, dict) else None
+        return title if isinstance(title, str) else ""
+
+    def root_extension(self, name: str) -> Any:
+        """The value of a root-level ``x-amazon-apigateway-*`` extension (None when absent)."""
+        return self.data.get(name)
+
+    @property
     def is_swagger(self) -> bool:
         return self.major == "2.0"
 

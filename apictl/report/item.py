@@ -36,6 +36,7 @@ class Report:
     rules: dict[str, RuleInfo] = field(default_factory=dict)
     title: str = ""
     notes: list[str] = field(default_factory=list)  # lines printed before the items in text output
+    meta: dict = field(default_factory=dict)  # command-specific summary, under the `kind` key in JSON (plan)
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}

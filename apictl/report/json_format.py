@@ -28,4 +28,6 @@ def render(report: Report) -> str:
             for i in report.items
         ],
     }
+    if report.meta:
+        payload[report.tool] = report.meta
     return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -1,0 +1,65 @@
+"""The one pipeline behind plan, export and deploy: config -> stage -> spec -> Api -> resource graph."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Config, load_config
+from ..model.api import Api, build_api
+from ..source import SpecSource, open_spec
+from ..source.errors import InputError
+from ..stages import Stage, get_stage
+from .resources import ResourceGraph, build_graph
+
+
+@dataclass
+class Desired:
+    config: Config
+    stage: Stage
+    source: SpecSource
+    api: Api
+    graph: ResourceGraph
+
+    def position(self, origin: tuple) -> tuple[str, int, int]:
+        """(file, line, column) of a resource's origin, for reports."""
+        if origin and origin[0] == "spec":
+            line, column = self.source.document.position(origin[1])
+            return self.source.document.display, line, column
+        keys = ("stages", self.stage.name, *origin[1:])
+        for n in range(len(keys), 0, -1):
+            line = self.config._lines.get(keys[:n])
+            if line:
+                return str(self.config.path), line, 1
+        return str(self.config.path or "apictl.yaml"), 1, 1
+
+
+def load_desired(stage_name: str, config_path: Path | None = None) -> Desired:
+    config = load_config(config_path)
+    stage = get_stage(config, stage_name)
+    sources = open_spec(_display_path(stage.spec))
+    if len(sources) != 1:
+        found = ", ".join(s.label for s in sources) or "none"
+        raise config.error(f"stage '{stage.name}': its spec must hold exactly one API (found: {found})",
+                           "stages", stage.name)
+    source = sources[0]
+    workspace = source.workspace
+    if len(workspace.documents) > 1:
+        others = sorted(d.display for d in workspace.documents.values() if d is not workspace.root)
+        raise InputError(f"the spec $refs other files ({', '.join(others)}); API Gateway imports one document: "
+                         "bundle it into one file first", workspace.root.display)
+    if workspace.problems:
+        problem = workspace.problems[0]
+        line, column = problem.document.position(problem.pointer)
+        raise InputError(problem.message, problem.document.display, line, column)
+    api = build_api(workspace, stage.api_type or config.api_type)
+    return Desired(config=config, stage=stage, source=source, api=api, graph=build_graph(api, stage, config))
+
+
+def _display_path(spec: str) -> str:
+    """The stage's spec relative to the working folder when it is below it (shorter messages)."""
+    if spec.startswith("git:"):
+        return spec
+    try:
+        return str(Path(spec).relative_to(Path.cwd()))
+    except ValueError:
+        return spec

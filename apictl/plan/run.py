@@ -1,0 +1,153 @@
+"""plan, export and deploy as commands: options in, exit code out. All three build the same
+resource graph through ``pipeline.load_desired``."""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..commands.common import check_choice, emit
+from ..report import render
+from ..source.errors import InputError
+from .pipeline import Desired, load_desired
+from .plan import Plan, make_plan
+from .state import State, read_state, state_from_graph, write_state
+
+PLAN_FORMATS = ("text", "json", "markdown")
+EXPORT_FORMATS = ("cloudformation", "sam", "terraform")
+
+
+@dataclass
+class PlanOptions:
+    stage: str | None
+    state: Path | None = None
+    write_state: bool = False
+    format: str = "text"
+    detailed_exitcode: bool = False
+    config: Path | None = None
+    output: Path | None = None
+
+
+def need_stage(stage: str | None) -> str:
+    if not stage:
+        raise InputError("--stage NAME is required (the stages are listed under `stages:` in apictl.yaml)")
+    return stage
+
+
+def load_state(desired: Desired, path: Path | None, missing_ok: bool = False) -> State | None:
+    if path is None or (missing_ok and not path.exists()):
+        return None
+    g = desired.graph
+    return read_state(path, g.title, g.api_type, g.stage)
+
+
+def run_plan(opts: PlanOptions) -> int:
+    """Exit codes: 0 success (or, with --detailed-exitcode, no changes); 2 changes with
+    --detailed-exitcode. Errors raise InputError (the caller maps them to 2, or 1 with
+    --detailed-exitcode)."""
+    check_choice(opts.format, PLAN_FORMATS, "--format")
+    if opts.write_state and opts.state is None:
+        raise InputError("--write-state needs --state FILE (where to write it)")
+    desired = load_desired(need_stage(opts.stage), opts.config)
+    state = load_state(desired, opts.state, missing_ok=opts.write_state)
+    plan = make_plan(desired.graph, state)
+    label = str(opts.state) if state is not None else None
+    emit(format_plan(plan, desired, label, opts.format), opts.output)
+    if opts.write_state and opts.state is not None:
+        write_state(opts.state, state_from_graph(desired.graph, _physical_ids(state)))
+        sys.stderr.write(f"wrote the planned state ({len(desired.graph.resources)} resources) to {opts.state}\n")
+    if opts.detailed_exitcode:
+        return 2 if plan.has_changes else 0
+    return 0
+
+
+def _physical_ids(state: State | None) -> dict[str, str]:
+    if state is None:
+        return {}
+    return {a: r.physical_id for a, r in state.resources.items() if r.physical_id}
+
+
+def format_plan(plan: Plan, desired: Desired, state_label: str | None, fmt: str) -> str:
+    from .render import plan_report, render_text
+
+    if fmt == "text":
+        return render_text(plan, desired, state_label)
+    return render(plan_report(plan, desired, state_label), fmt)
+
+
+EXPORT_FILE_NAMES = {"cloudformation": "{stage}.cloudformation.json", "sam": "{stage}.sam.json",
+                     "terraform": "{stage}.tf.json"}
+
+
+@dataclass
+class ExportOptions:
+    stage: str | None
+    formats: list[str]
+    out: Path | None = None
+    out_dir: Path | None = None
+    force: bool = False
+    config: Path | None = None
+
+
+def run_export(opts: ExportOptions) -> int:
+    """One format to --out FILE (or standard output); several (one pipeline run) to --out-dir."""
+    if not opts.formats:
+        raise InputError(f"--format is required: one of {', '.join(EXPORT_FORMATS)}")
+    for fmt in opts.formats:
+        check_choice(fmt, EXPORT_FORMATS, "--format")
+    formats = list(dict.fromkeys(opts.formats))
+    if len(formats) > 1 and opts.out_dir is None:
+        raise InputError("several --format values need --out-dir DIR (one file per format)")
+    if opts.out is not None and opts.out_dir is not None:
+        raise InputError("give --out FILE or --out-dir DIR, not both")
+    stage = need_stage(opts.stage)
+    targets: list[Path | None] = [opts.out]
+    if opts.out_dir is not None:
+        if not re.match(r"^[A-Za-z0-9_-]+$", stage):
+            raise InputError(f"stage '{stage}' cannot name a file; use --out")
+        targets = [opts.out_dir / EXPORT_FILE_NAMES[fmt].format(stage=stage) for fmt in formats]
+    for target in targets:
+        if target is not None and target.exists() and not opts.force:
+            raise InputError("output file exists; pass --force to overwrite it", str(target))
+    desired = load_desired(stage, opts.config)
+    texts = [export_text(desired, fmt) for fmt in formats]  # all built before anything is written
+    for fmt, text, target in zip(formats, texts, targets):
+        note = size_note(text, fmt) if fmt != "terraform" else None
+        if note:
+            sys.stderr.write(note + "\n")
+        emit(text, target)
+        if target is not None:
+            sys.stderr.write(f"wrote {fmt} ({len(text.encode()):,} bytes) to {target}\n")
+    return 0
+
+
+def size_note(text: str, fmt: str) -> str | None:
+    from .export import size_note as note
+
+    return note(text, fmt)
+
+
+def export_text(desired: Desired, fmt: str) -> str:
+    from importlib import import_module
+
+    module = import_module(f".export.{fmt}", __package__)
+    return module.export(desired)
+
+
+@dataclass
+class DeployOptions:
+    stage: str | None
+    endpoint_url: str | None = None
+    region: str | None = None
+    state: Path | None = None
+    config: Path | None = None
+
+
+def run_deploy(opts: DeployOptions) -> int:
+    from .deploy import deploy
+
+    desired = load_desired(need_stage(opts.stage), opts.config)
+    state = load_state(desired, opts.state, missing_ok=True)
+    plan = make_plan(desired.graph, state)
+    return deploy(desired, plan, state, opts.endpoint_url, opts.region, opts.state)
