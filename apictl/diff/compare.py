@@ -128,6 +128,7 @@ class SchemaComparer:
         self._effective: dict[int, tuple[dict[str, Located], set[str]]] = {}
         self._final = False
         self._unchanged = _unchanged_components(base.root, rev.root)
+        self._refs_by_group = _refs_by_group(base.root)
         if sys.getrecursionlimit() < 20000:
             sys.setrecursionlimit(20000)  # nesting (not cycles) is what recursion depth follows
 
@@ -139,11 +140,23 @@ class SchemaComparer:
         node = self.memo.get(key)
         if node is None:
             node = self.memo[key] = PairDiff(b, r)
-            unchanged = b[1] == r[1] and b[1][:3] in self._unchanged and b[0] is self.base_ws.root \
-                and r[0] is self.rev_ws.root
-            if not unchanged and isinstance(b[2], dict) and isinstance(r[2], dict):
+            if not self._same(b, r) and isinstance(b[2], dict) and isinstance(r[2], dict):
                 self._fill(node, b, r)
         return node
+
+    def _same(self, b: Located, r: Located) -> bool:
+        """True when nothing can differ: the same place in both root documents, written the same, and
+        every $ref inside leads only to unchanged components."""
+        if b[1] != r[1] or b[0] is not self.base_ws.root or r[0] is not self.rev_ws.root:
+            return False
+        pointer = b[1]
+        if pointer[:3] in self._unchanged:
+            return True
+        if b[2] != r[2]:
+            return False
+        n = len(pointer)
+        return all(target in self._unchanged for ptr, target in self._refs_by_group.get(pointer[:3], ())
+                   if ptr[:n] == pointer)
 
     def _fill(self, node: PairDiff, b: Located, r: Located) -> None:
         bs, rs = b[2], r[2]
@@ -528,6 +541,22 @@ def _component_key(pointer: tuple) -> tuple | None:
     if len(pointer) >= 2 and pointer[0] == "definitions":
         return pointer[:2]
     return None
+
+
+def _ref_target(ref: str) -> tuple | None:
+    if not ref.startswith("#/"):
+        return None
+    return tuple(part.replace("~1", "/").replace("~0", "~") for part in ref[2:].split("/"))
+
+
+def _refs_by_group(doc: Document) -> dict[tuple, list[tuple[tuple, tuple | None]]]:
+    """The $refs of a document grouped by the first three pointer segments of where they are written,
+    each with the component it targets (None: not a component of this document)."""
+    out: dict[tuple, list] = {}
+    for pointer, ref in doc.refs:
+        target = _ref_target(ref)
+        out.setdefault(tuple(pointer[:3]), []).append((tuple(pointer), _component_key(target) if target else None))
+    return out
 
 
 def _unchanged_components(base: Document, rev: Document) -> set[tuple]:
