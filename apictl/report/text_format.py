@@ -25,7 +25,10 @@ def render(report: Report, color: bool = False) -> str:
         for item in items:
             where = f"{item.line}:{item.column}".ljust(width)
             level = paint(item.level.ljust(7), _COLORS.get(item.level, ""))
-            lines.append(f"  {where}  {level}  {item.message}  {paint('[' + item.id + ']', _DIM)}")
+            if item.extra.get("level_name"):  # diff: the ERR/WARN/INFO level severity files use
+                level += " " + item.extra["level_name"].ljust(4)
+            message = f"{item.extra['operation']}: {item.message}" if item.extra.get("operation") else item.message
+            lines.append(f"  {where}  {level}  {message}  {paint('[' + item.id + ']', _DIM)}")
             if item.pointer:
                 lines.append(f"  {' ' * width}  {' ' * 7}  {paint(item.pointer, _DIM)}")
     counts = report.counts()

@@ -1,0 +1,101 @@
+"""Breaking-change checks: ids and levels as tables, one module per family.
+
+Ids follow oasdiff's grammar (``<direction>-<where>-<what>-<verb>``, e.g.
+``request-property-max-length-decreased``) and, where oasdiff has the same check, its id and level,
+so a severity file written for oasdiff maps 1:1. Levels: ``ERR`` (breaks clients), ``WARN`` (may
+break; the spec does not say enough to decide), ``INFO`` (does not break).
+
+The level of a schema check is not written per keyword: it follows from the direction and from the
+way the change moves the set of accepted values (``level_for``), plus a short list of deliberate
+exceptions kept in ``LEVEL_EXCEPTIONS`` with the reason for each.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Iterator
+
+from ..compare import BOTH, NARROW, NEUTRAL, SET, UNKNOWN, WIDEN
+
+if TYPE_CHECKING:
+    from ...source.document import Document
+    from ..context import DiffContext
+
+ERR, WARN, INFO = "ERR", "WARN", "INFO"
+LEVELS = (ERR, WARN, INFO)
+LEVEL_RANK = {ERR: 3, WARN: 2, INFO: 1, "NONE": 0}
+REPORT_LEVEL = {ERR: "error", WARN: "warning", INFO: "info"}
+
+# Contravariance, decided once: in a request, accepting fewer values breaks clients that send
+# them; in a response, producing more values breaks clients that do not expect them.
+#   effect   -> (level in a request, level in a response)
+_CONTRAVARIANCE = {
+    NARROW: (ERR, INFO),
+    WIDEN: (INFO, ERR),
+    BOTH: (ERR, ERR),
+    UNKNOWN: (WARN, INFO),  # e.g. a changed regex: superset-ness is not decided
+    SET: (WARN, INFO),  # a bound that did not exist: narrows, but usually states what the server did anyway
+    NEUTRAL: (INFO, INFO),
+}
+
+
+def level_for(direction: str, effect: str) -> str:
+    request, response = _CONTRAVARIANCE[effect]
+    return request if direction == "request" else response
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    level: str
+    family: str
+    summary: str
+
+
+@dataclass
+class Change:
+    """One reported change: a check id plus where it is."""
+
+    id: str
+    message: str
+    at: tuple["Document", tuple] | None  # revision side, or base side for removals
+    operation: str = ""  # "GET /pets/{id}"; "" for changes outside operations
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def method(self) -> str:
+        return self.operation.split(" ", 1)[0] if self.operation else ""
+
+    @property
+    def path(self) -> str:
+        return self.operation.split(" ", 1)[1] if " " in self.operation else ""
+
+
+CHECKS: dict[str, Check] = {}
+# families with a run(ctx); the schema family is used by the parameter, body and response families
+RUNNERS = ("endpoints", "parameters", "request_body", "responses", "security")
+
+
+def declare(family: str, rows: list[tuple[str, str, str]]) -> None:
+    """Register (id, level, summary) rows of one family."""
+    for check_id, level, summary in rows:
+        if check_id in CHECKS:
+            raise ValueError(f"check {check_id} declared twice")
+        if level not in LEVELS:
+            raise ValueError(f"check {check_id}: bad level {level}")
+        CHECKS[check_id] = Check(check_id, level, family, summary)
+
+
+def _modules() -> list:
+    modules = [import_module(f".{family}", __name__) for family in RUNNERS]
+    return [import_module(".schema", __name__), *modules, import_module("..gateway", __name__),
+            import_module("..stage_settings", __name__)]
+
+
+def load_all_checks() -> None:
+    _modules()
+
+
+def run_all(ctx: "DiffContext") -> Iterator[Change]:
+    for module in _modules()[1:]:
+        yield from module.run(ctx)

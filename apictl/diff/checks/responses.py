@@ -1,0 +1,67 @@
+"""Responses: status codes, media types, headers, and their schemas."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..context import DiffContext
+from . import ERR, INFO, WARN, Change, declare
+from .schema import schema_changes
+
+declare("responses", [
+    ("response-success-status-removed", ERR, "A 2xx response code was removed"),
+    ("response-success-status-added", INFO, "A 2xx response code was added"),
+    ("response-non-success-status-removed", INFO, "A non-2xx response code was removed"),
+    ("response-non-success-status-added", INFO, "A non-2xx response code was added"),
+    ("response-media-type-removed", ERR, "A response media type is no longer produced"),
+    ("response-media-type-added", INFO, "A response media type was added"),
+    ("response-body-media-type-schema-added", INFO, "A schema appeared under a response media type"),
+    ("response-body-media-type-schema-removed", WARN, "The schema of a response media type was removed"),
+    ("required-response-header-removed", ERR, "A required response header was removed"),
+    ("optional-response-header-removed", WARN, "An optional response header was removed"),
+    ("response-header-added", INFO, "A response header was added"),
+    ("response-header-became-optional", ERR, "A required response header became optional"),
+])
+
+
+def run(ctx: DiffContext) -> Iterator[Change]:
+    for pair in ctx.pairs:
+        label, old, new = pair.label, pair.base_responses, pair.rev_responses
+        for status in sorted(old.keys() - new.keys()):
+            kind = "success" if old[status].success else "non-success"
+            yield Change(f"response-{kind}-status-removed", f"response {status} removed", old[status].at, label)
+        for status in sorted(new.keys() - old.keys()):
+            kind = "success" if new[status].success else "non-success"
+            yield Change(f"response-{kind}-status-added", f"response {status} added", new[status].at, label)
+        for status in sorted(old.keys() & new.keys()):
+            was, now = old[status], new[status]
+            for name in sorted(was.content.keys() - now.content.keys()):
+                yield Change("response-media-type-removed", f"response {status}: media type '{name}' removed",
+                             was.content[name].at, label)
+            for name in sorted(now.content.keys() - was.content.keys()):
+                yield Change("response-media-type-added", f"response {status}: media type '{name}' added",
+                             now.content[name].at, label)
+            for name in sorted(was.content.keys() & now.content.keys()):
+                a, b = was.content[name].schema, now.content[name].schema
+                if a is None and b is not None:
+                    yield Change("response-body-media-type-schema-added", f"response {status} ({name}): schema added",
+                                 now.content[name].at, label)
+                elif a is not None and b is None:
+                    yield Change("response-body-media-type-schema-removed",
+                                 f"response {status} ({name}): schema removed", now.content[name].at, label)
+            for key in sorted(was.headers.keys() - now.headers.keys()):
+                h = was.headers[key]
+                check_id = "required-response-header-removed" if h.required else "optional-response-header-removed"
+                yield Change(check_id, f"response {status}: header '{h.name}' removed", h.at, label)
+            for key in sorted(now.headers.keys() - was.headers.keys()):
+                h = now.headers[key]
+                yield Change("response-header-added", f"response {status}: header '{h.name}' added", h.at, label)
+            for key in sorted(was.headers.keys() & now.headers.keys()):
+                if was.headers[key].required and not now.headers[key].required:
+                    h = now.headers[key]
+                    yield Change("response-header-became-optional", f"response {status}: header '{h.name}' "
+                                                                    "became optional", h.at, label)
+        for status, name, node in ctx.response_pairs(pair):
+            yield from schema_changes(ctx, "response", "body", node, f"response {status} ({name})", label)
+        for status, name, node in ctx.header_pairs(pair):
+            yield from schema_changes(ctx, "response", "header", node,
+                                      f"response {status} header '{name}'", label)
