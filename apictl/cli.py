@@ -7,7 +7,7 @@ import sys
 import typer
 
 from . import __version__
-from .commands import rules, validate
+from .commands import rules, sdk, validate
 from .source.errors import InputError
 
 app = typer.Typer(
@@ -37,7 +37,7 @@ def main(
     """
 
 
-for module in (validate, rules):
+for module in (validate, rules, sdk):
     module.register(app)
 
 
