@@ -28,6 +28,7 @@ OPTION_PARAMS = frozenset({"self", "body", "content_type", "timeout", "extra_hea
 NAMING = LanguageNaming(
     keywords=PYTHON_KEYWORDS, member_case="snake", param_case="snake", enum_case="upper_snake",
     type_reserved=RUNTIME_NAMES, member_reserved=CLIENT_MEMBERS, param_reserved=OPTION_PARAMS,
+    operation_suffixes=("_raw",),
 )
 _PACKAGE = re.compile(r"[a-z][a-z0-9_]*\Z")
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "date": "datetime.date",
