@@ -37,7 +37,7 @@ def check_python(out: Path, workdir: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
 
 
-def check_js(out: Path, workdir: Path) -> None:
+def check_js(out: Path, workdir: Path, typecheck: bool = True) -> None:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
@@ -50,7 +50,7 @@ def check_js(out: Path, workdir: Path) -> None:
                             timeout=60)
     assert result.returncode == 0, result.stderr
     tsc = shutil.which("tsc")
-    if tsc is not None:
+    if tsc is not None and typecheck:
         result = subprocess.run([tsc, *TSC_FLAGS, "index.d.ts"], cwd=out, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stdout
 
@@ -119,17 +119,24 @@ def random_spec(names: list[str], description: str) -> dict:
 
 
 @pytest.mark.e2e
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(names=st.lists(NAME, min_size=1, max_size=4, unique=True), description=NAME)
 def test_random_names_always_give_importable_sdks(names, description, tmp_path_factory):
     base = tmp_path_factory.mktemp("hyp")
     spec = base / "spec.json"
     spec.write_text(json.dumps(random_spec(names, description)), encoding="utf-8")
+    from apictl.model.api import build_api
+    from apictl.sdk.generate import GenerateOptions, generate
+    from apictl.source import open_spec
+
     for lang in ("python", "js"):
         out, workdir = base / lang, base / f"work-{lang}"
         workdir.mkdir()
-        result = run_apictl("sdk", str(spec), "--lang", lang, "--out", str(out), "--name", f"hyp_{lang}", cwd=workdir)
-        assert result.returncode == 0, result.stderr
-        (check_python if lang == "python" else check_js)(out, workdir)
+        api = build_api(open_spec(str(spec))[0].workspace)
+        generate(api, GenerateOptions(lang=lang, out=out, name=f"hyp_{lang}"))
+        if lang == "python":
+            check_python(out, workdir)
+        else:
+            check_js(out, workdir, typecheck=False)  # the corpus above runs tsc; here node parses every module
         assert not list(workdir.iterdir())
