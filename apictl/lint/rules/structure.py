@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ...model.jsonschema import explain_message, value_at
 from ...source.intrinsics import is_intrinsic
 from ...source.workspace import parse_pointer
 from ..registry import Rule, check, declare
@@ -97,7 +98,7 @@ def structural_errors(data: dict, major: str) -> list[tuple[tuple, str]]:
             if specific:
                 out.extend(specific)
                 continue
-        out.append((pointer, _short_message(error.message)))
+        out.append((pointer, explain_message(_short_message(error.message), value_at(data, pointer))))
     return out
 
 
@@ -129,7 +130,7 @@ def _most_specific(errors: list[dict], pointer: tuple, data: Any) -> list[tuple[
             continue
         if _inside_intrinsic(data, location):
             continue
-        candidates.append((location, _short_message(message)))
+        candidates.append((location, explain_message(_short_message(message), value_at(data, location))))
     if not candidates:
         return []
     deepest = max(len(loc) for loc, _ in candidates)
