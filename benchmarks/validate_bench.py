@@ -114,15 +114,19 @@ def markdown(rows: list, verdicts: list, runs: int) -> str:
         "# Benchmark results",
         "",
         f"Measured {today} on {platform.machine()} Linux, {os.cpu_count()} CPUs (shared with other jobs), "
-        f"Python {platform.python_version()}; median of {runs} runs of a fresh process each.",
+        f"Python {platform.python_version()}; median of {runs} runs of a fresh process each; load average at the "
+        f"end {os.getloadavg()[0]:.1f} (other jobs share the CPUs: absolute figures vary 2-3x with it, compare each "
+        "row with the floor rows measured in the same run).",
         "",
         "Command: `python benchmarks/validate_bench.py --runs 5 --write benchmarks/RESULTS.md`",
         "",
-        "| what | command | wall | peak RSS | target |",
-        "| --- | --- | ---: | ---: | --- |",
+        "| what | command | wall | wall minus `python -c pass` | peak RSS | target |",
+        "| --- | --- | ---: | ---: | ---: | --- |",
     ]
+    floor = rows[0][2]["wall"]
     for what, command, result, target in rows:
-        lines.append(f"| {what} | `{command}` | {result['wall'] * 1000:.0f} ms | {result['rss_mb']:.0f} MB | {target} |")
+        lines.append(f"| {what} | `{command}` | {result['wall'] * 1000:.0f} ms | "
+                     f"{(result['wall'] - floor) * 1000:.0f} ms | {result['rss_mb']:.0f} MB | {target} |")
     lines += ["", *[f"- {'PASS' if ok else 'MISS'}: {text}" for text, ok in verdicts], "",
               "Redocly CLI is not measured: it installs from npm, which this machine cannot reach (the issue quotes "
               "1.05 s for it on the Stripe file).", "",
