@@ -18,7 +18,6 @@ sdk: {...}                    # SDK settings
 """
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,8 @@ class IgnoreEntry:
     file: str = "*"
 
     def matches(self, rule: str, pointer: str, file: str) -> bool:
+        import fnmatch  # only configs with ignore entries need it
+
         return (
             fnmatch.fnmatchcase(rule, self.rule)
             and fnmatch.fnmatchcase(pointer, self.pointer)
@@ -54,19 +55,34 @@ class Config:
     baseline: Path | None = None
     params: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
-    _lines: dict[tuple, int] = field(default_factory=dict)
+    _text: str = ""  # the YAML text, for positions of errors (computed only when there is one)
 
     @property
     def folder(self) -> Path:
         return self.path.parent if self.path else Path.cwd()
 
     def error(self, message: str, *keys: Any) -> InputError:
-        line = None
-        for n in range(len(keys), 0, -1):
-            if keys[:n] in self._lines:
-                line = self._lines[keys[:n]]
-                break
-        return InputError(message, str(self.path) if self.path else "config", line, 1 if line else None)
+        """An InputError at the config entry ``keys`` (or its nearest existing parent)."""
+        line = column = None
+        if self._text:
+            from .source.positions import PositionIndex
+
+            line, _ = PositionIndex(self._text).position(_existing_prefix(self.raw, keys))
+            column = 1
+        return InputError(message, str(self.path) if self.path else "config", line, column)
+
+
+def _existing_prefix(data: Any, keys: tuple) -> tuple:
+    node, found = data, []
+    for key in keys:
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            break
+        found.append(key)
+    return tuple(found)
 
 
 def find_config(start: Path) -> Path | None:
@@ -96,73 +112,38 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Co
     if not path.is_file():
         raise InputError("config file not found", str(path))
     if path.name == "pyproject.toml":
-        raw, lines = _load_pyproject(path)
+        raw, text = _load_pyproject(path), ""
     else:
-        raw, lines = _load_yaml(path)
-    return _interpret(raw, path, lines)
+        raw, text = _load_yaml(path)
+    return _interpret(raw, path, text)
 
 
-def _load_pyproject(path: Path) -> tuple[dict, dict]:
+def _load_pyproject(path: Path) -> dict:
     import tomllib
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"invalid TOML: {exc}", str(path)) from None
-    return data.get("tool", {}).get("apictl", {}), {}
+    return data.get("tool", {}).get("apictl", {})
 
 
-def _load_yaml(path: Path) -> tuple[dict, dict]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+def _load_yaml(path: Path) -> tuple[dict, str]:
+    """The config's data and text, read like a spec (same parser, limits and one-line errors)."""
+    from .source.document import read_text
+    from .source.parse import parse_text
 
-    yaml = YAML(typ="rt")
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.load(text) if text.strip() else {}
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise InputError(f"invalid YAML: {exc.problem or exc.context}", str(path),
-                         mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
-    except (YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"invalid config: {exc}", str(path)) from None
-    if data is None:
-        data = {}
+    text = read_text(path, str(path))
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        return {}, ""
+    data = parse_text(text, str(path), "yaml").data
     if not isinstance(data, dict):
         raise InputError("config must be a mapping", str(path), 1, 1)
-    lines: dict[tuple, int] = {}
-    _record_lines(data, (), lines)
-    return _plain(data), lines
+    return data, text
 
 
-def _record_lines(node: Any, prefix: tuple, lines: dict) -> None:
-    lc = getattr(node, "lc", None)
-    if isinstance(node, dict) and lc is not None:
-        for key in node:
-            try:
-                lines[prefix + (key,)] = lc.key(key)[0] + 1
-            except (KeyError, TypeError):
-                pass
-            _record_lines(node[key], prefix + (key,), lines)
-    elif isinstance(node, list) and lc is not None:
-        for i, item in enumerate(node):
-            try:
-                lines[prefix + (i,)] = lc.item(i)[0] + 1
-            except (KeyError, TypeError, IndexError):
-                pass
-            _record_lines(item, prefix + (i,), lines)
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
-def _interpret(raw: dict, path: Path, lines: dict) -> Config:
-    cfg = Config(path=path.resolve(), raw=raw, _lines=lines)
+def _interpret(raw: dict, path: Path, text: str) -> Config:
+    cfg = Config(path=path.resolve(), raw=raw, _text=text)
     for key in raw:
         if key not in KNOWN_KEYS:
             raise cfg.error(f"unknown config key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})", key)

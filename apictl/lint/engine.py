@@ -1,9 +1,6 @@
 """Run the registered checks over one API and apply levels, ignores and the baseline."""
 from __future__ import annotations
 
-import fnmatch
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,9 +49,15 @@ def effective_level(rule_id: str, config: Config) -> str:
     if rule_id in config.rules:
         return config.rules[rule_id]
     for pattern, level in config.rules.items():
-        if any(ch in pattern for ch in "*?[") and fnmatch.fnmatchcase(rule_id, pattern):
+        if any(ch in pattern for ch in "*?[") and _glob_match(rule_id, pattern):
             return level
     return RULES[rule_id].level
+
+
+def _glob_match(name: str, pattern: str) -> bool:
+    import fnmatch  # only configs with rule patterns need it
+
+    return fnmatch.fnmatchcase(name, pattern)
 
 
 def lint_source(source: SpecSource, config: Config, options: LintOptions | None = None,
@@ -139,11 +142,15 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 def fingerprint(f: Finding) -> str:
     """Stable across runs and line shifts: rule, file, pointer and message."""
+    import hashlib  # only baselines need it
+
     raw = "\x1f".join((f.rule, f.document.display, format_pointer(f.pointer), f.message))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
 
 
 def read_baseline(path: Path) -> set[str]:
+    import json
+
     from ..source.errors import InputError
 
     try:
@@ -159,6 +166,8 @@ def read_baseline(path: Path) -> set[str]:
 
 
 def write_baseline(path: Path, findings: list[Finding]) -> None:
+    import json
+
     entries = sorted(
         ({"fingerprint": fingerprint(f), "rule": f.rule, "file": f.document.display,
           "pointer": format_pointer(f.pointer), "message": f.message} for f in findings),

@@ -8,6 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
+def non_json_value(value: Any) -> str | None:
+    """How ``value`` fails to be a JSON value (NaN, infinity, an integer too long to convert), else None.
+
+    jsonschema-rs sees such values as ``null``; messages about them are rewritten with this."""
+    if isinstance(value, float) and value != value:
+        return "NaN (not a JSON number)"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "infinity (not a JSON number)"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 14_000:
+        return "an integer with more than 4,300 digits"
+    return None
+
+
+def explain_message(message: str, value: Any) -> str:
+    """'null is not of type "number"' about a NaN -> 'NaN (not a JSON number) is not of type "number"'."""
+    described = non_json_value(value)
+    if described and message.startswith("null "):
+        return described + message[4:]
+    return message
+
+
 _DROP = {"discriminator", "xml", "externalDocs", "example", "deprecated", "readOnly", "writeOnly"}
 
 
@@ -113,6 +134,24 @@ class InstanceValidator:
         if validator is False:
             return None
         try:
-            return [e.message for e in validator.iter_errors(value)]
+            return [_explain_error(e, value) for e in validator.iter_errors(value)]
         except Exception:  # noqa: BLE001 - values the validator cannot represent
             return None
+
+
+def _explain_error(error: Any, value: Any) -> str:
+    """The message, with non-JSON values (seen as null by jsonschema-rs) named for what they are."""
+    if not error.message.startswith("null "):
+        return error.message
+    return explain_message(error.message, value_at(value, error.instance_path))
+
+
+def value_at(node: Any, path: Any) -> Any:
+    for seg in path:
+        if isinstance(node, dict):
+            node = node.get(str(seg))
+        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+            node = node[seg]
+        else:
+            return None
+    return node

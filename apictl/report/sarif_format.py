@@ -12,10 +12,13 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _uri(file: str) -> str:
+    """A URI reference (RFC 3986): relative paths percent-encoded ('#', ' ', non-ASCII), absolute ones file:."""
+    from urllib.parse import quote
+
     if file.startswith("git:"):
-        return file.split(":", 2)[-1]
+        return quote(file.split(":", 2)[-1], safe="/")
     p = Path(file)
-    return p.as_posix() if not p.is_absolute() else p.as_uri()
+    return quote(p.as_posix(), safe="/") if not p.is_absolute() else p.as_uri()
 
 
 def render(report: Report) -> str:

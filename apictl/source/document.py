@@ -43,40 +43,86 @@ class Document:
 
 
 def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    import stat
+
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
-        raise InputError("file not found", display) from None
+        raise InputError("file not found", display, 1, 1) from None
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", display) from None
-    if path.is_dir():
-        raise InputError("is a folder, not a file", display)
-    if size > max_bytes:
-        raise InputError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-file-size)", display)
+        raise InputError(f"cannot read file: {exc.strerror}", display, 1, 1) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("is a folder, not a file", display, 1, 1)
+    if not stat.S_ISREG(info.st_mode):
+        # /dev/zero, FIFOs, sockets: reading them may never end.
+        raise InputError("is not a regular file (a device, pipe or socket)", display, 1, 1)
+    if info.st_size > max_bytes:
+        raise InputError(f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", display) from None
+        raise InputError(f"cannot read file: {exc.strerror}", display, 1, 1) from None
+    if len(raw) > max_bytes:
+        raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     return decode(raw, display)
 
 
+# Byte-order marks, longest first (the UTF-32-LE mark starts with the UTF-16-LE one).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def detect_encoding(raw: bytes) -> tuple[str, int]:
+    """(codec, BOM length), as YAML 1.2 and JSON (RFC 8259 section 8.1, RFC 4627) detect it: a BOM, else
+    the pattern of NUL bytes in the first four bytes (text starts with an ASCII character)."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            return codec, len(bom)
+    head = raw[:4]
+    if len(head) == 4:
+        if head[:3] == b"\x00\x00\x00" and head[3]:
+            return "utf-32-be", 0
+        if head[0] and head[1:] == b"\x00\x00\x00":
+            return "utf-32-le", 0
+    if len(head) >= 2:
+        if head[0] == 0 and head[1] and (len(head) < 4 or head[2] == 0):
+            return "utf-16-be", 0
+        if head[0] and head[1] == 0 and (len(head) < 4 or head[3] == 0):
+            return "utf-16-le", 0
+    return "utf-8", 0
+
+
 def decode(raw: bytes, display: str) -> str:
-    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("file is binary (contains NUL bytes), not YAML or JSON", display, 1, 1)
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    codec, skip = detect_encoding(raw)
+    if codec != "utf-8":
+        try:
+            text = raw[skip:].decode(codec)
+        except UnicodeDecodeError:
+            raise InputError(f"file looks like {codec.upper()} but does not decode as such", display, 1, 1) from None
+        if "\x00" in text:
+            raise InputError("file is binary (contains NUL bytes), not YAML or JSON", display, 1, 1)
+        return text
+    raw = raw[skip:]
+    nul = raw.find(b"\x00", 0, 8192)
+    if nul != -1:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise InputError("file is binary (contains NUL bytes), not YAML or JSON", display, line,
+                         nul - (raw.rfind(b"\n", 0, nul) + 1) + 1)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError("file is not valid UTF-8", display, line, col) from None
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8", "replace")) + 1
+        raise InputError("file is not valid UTF-8 (nor UTF-16/32 with a byte-order mark)", display, line, col) from None
 
 
 def load_document(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES, text: str | None = None) -> Document:
     if text is None:
         text = read_text(path, display, max_bytes)
     elif len(text) > max_bytes:
-        raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display)
+        raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     parsed = parse_text(text, display)
     return Document(path=path, display=display, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs)

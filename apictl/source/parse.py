@@ -63,19 +63,83 @@ def parse_text(text: str, name: str, kind: str | None = None) -> Parsed:
     if not isinstance(data, (dict, list)):
         raise InputError(f"expected a mapping at the top level, found {_type_name(data)}", name, 1, 1)
     parsed = Parsed(data=None, kind=kind)
-    parsed.data = _normalise(data, parsed, name)
+    parsed.data = _normalise(data, parsed, name, text)
     return parsed
 
 
 def _parse_json(text: str, name: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", name, exc.lineno, exc.colno) from None
+    except _JsonValueError as exc:
+        line, col = _json_position(text, exc.pattern, exc.occurrence)
+        raise InputError(f"invalid JSON: {exc}", name, line, col) from None
     except RecursionError:
-        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", name, 1, 1) from None
-    except ValueError as exc:  # e.g. huge integers
+        line, col = _too_deep_position(text)
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", name, line, col) from None
+    except ValueError as exc:  # integers longer than Python's conversion limit
+        if "digits" in str(exc):
+            line, col = _json_position(text, r"[0-9]{4300}", 0)
+            raise InputError("invalid JSON: integer with more than 4,300 digits", name, line, col) from None
         raise InputError(f"invalid JSON: {exc}", name, 1, 1) from None
+
+
+class _JsonValueError(ValueError):
+    def __init__(self, message: str, pattern: str, occurrence: int):
+        super().__init__(message)
+        self.pattern = pattern  # finds the offending text
+        self.occurrence = occurrence  # which match of it (0: the first; 1: the second, for duplicates)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _JsonValueError(f"duplicate key '{key}'", r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', 1)
+            seen.add(key)
+    return data
+
+
+def _reject_constant(name: str) -> Any:
+    raise _JsonValueError(f"{name} is not a JSON value", r"(?<![\w\"])-?" + re.escape(name.lstrip("-")) + r"(?![\w\"])", 0)
+
+
+def _json_position(text: str, pattern: str, occurrence: int) -> tuple[int, int]:
+    hits = [m.start() for m, _ in zip(re.finditer(pattern, text), range(occurrence + 1))]
+    if not hits:
+        return 1, 1
+    return _line_col(text, hits[min(occurrence, len(hits) - 1)])
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _too_deep_position(text: str) -> tuple[int, int]:
+    """The bracket that takes a JSON/flow document past MAX_DEPTH (strings skipped)."""
+    depth = 0
+    in_string = escaped = False
+    for offset, ch in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _line_col(text, offset)
+        elif ch in "]}":
+            depth -= 1
+    return 1, 1
 
 
 def _parse_yaml(text: str, name: str) -> Any:
@@ -84,7 +148,7 @@ def _parse_yaml(text: str, name: str) -> Any:
     import yaml_rs
 
     try:
-        return yaml_rs.loads(
+        data = yaml_rs.loads(
             text,
             parse_datetime=False,
             alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
@@ -93,6 +157,25 @@ def _parse_yaml(text: str, name: str) -> Any:
         raise _yaml_error(str(exc), text, name) from None
     except (RecursionError, OverflowError, ValueError) as exc:
         raise InputError(f"invalid YAML: {exc}", name, 1, 1) from None
+    if type(data) is list:
+        second = _second_document(text)
+        if second is not None:
+            raise InputError("the file holds more than one YAML document (a second '---'); an API description "
+                             "must be a single document", name, second, 1)
+    return data
+
+
+_DOC_MARKER_RE = re.compile(r"^---(?=[ \t\r]|$)", re.M)
+
+
+def _second_document(text: str) -> int | None:
+    """Line of a '---' that starts a second document, if any (yaml_rs returns a list of documents)."""
+    for m in _DOC_MARKER_RE.finditer(text):
+        before = text[: m.start()]
+        content = [ln for ln in before.splitlines() if ln.strip() and not ln.lstrip().startswith(("#", "%"))]
+        if content and content != ["..."]:
+            return text.count("\n", 0, m.start()) + 1
+    return None
 
 
 def _yaml_error(message: str, text: str, name: str) -> InputError:
@@ -135,6 +218,8 @@ def _parse_tagged_yaml(text: str, name: str) -> Any:
         col = mark.column + 1 if mark else 1
         if "duplicate key" in str(exc):
             problem = "duplicate mapping key"
+        elif "unhashable key" in str(exc):
+            problem = "a mapping key cannot be a mapping or a CloudFormation function (!Ref, !Sub...)"
         return_error = InputError(f"invalid YAML: {problem}", name, line, col)
         raise return_error from None
     except (YAMLError, RecursionError, ValueError) as exc:
@@ -204,19 +289,36 @@ def key_to_str(key: Any) -> str:
     return str(key)
 
 
-def _normalise(root: Any, parsed: Parsed, name: str) -> Any:
-    """One walk: string keys, merge keys, depth and size bounds, $ref sites."""
+def _normalise(root: Any, parsed: Parsed, name: str, text: str = "") -> Any:
+    """One walk: string keys, merge keys, depth and size bounds, $ref sites.
+
+    ruamel.yaml shares one object between an anchor and its aliases, so a node met a second time is an
+    alias: walking it again is what expands a "billion laughs" file, and is bounded like yaml_rs's replays.
+    """
     refs = parsed.refs
     path: list = []
     count = 0
+    replayed = 0
+    seen: set[int] = set()
 
-    def walk(node: Any, depth: int) -> Any:
-        nonlocal count
+    def walk(node: Any, depth: int, shared: bool) -> Any:
+        nonlocal count, replayed
         count += 1
         if count > MAX_NODES:
             raise InputError(f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)", name, 1, 1)
         if depth > MAX_DEPTH:
-            raise InputError(f"nesting deeper than {MAX_DEPTH} levels (or a recursive alias)", name, 1, 1)
+            line, column = _path_position(text, path)
+            raise InputError(f"nesting deeper than {MAX_DEPTH} levels (or a recursive alias)", name, line, column)
+        if not shared:
+            key = id(node)
+            if key in seen:
+                shared = True
+            else:
+                seen.add(key)
+        if shared:
+            replayed += 1
+            if replayed > MAX_ALIAS_EVENTS:
+                raise InputError(f"YAML aliases expand to more than {MAX_ALIAS_EVENTS:,} nodes (alias bomb?)", name, 1, 1)
         if type(node) is dict:
             if "<<" in node or any(type(k) is not str for k in node):
                 node = _fix_keys(node)
@@ -227,7 +329,7 @@ def _normalise(root: Any, parsed: Parsed, name: str) -> Any:
                 t = type(v)
                 if t is dict or t is list:
                     path.append(k)
-                    new = walk(v, depth + 1)
+                    new = walk(v, depth + 1, shared)
                     path.pop()
                     if new is not v:
                         node[k] = new
@@ -236,18 +338,26 @@ def _normalise(root: Any, parsed: Parsed, name: str) -> Any:
                 t = type(v)
                 if t is dict or t is list:
                     path.append(i)
-                    new = walk(v, depth + 1)
+                    new = walk(v, depth + 1, shared)
                     path.pop()
                     if new is not v:
                         node[i] = new
         return node
 
     try:
-        result = walk(root, 0)
+        result = walk(root, 0, False)
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", name, 1, 1) from None
     parsed.node_count = count
     return result
+
+
+def _path_position(text: str, path: list) -> tuple[int, int]:
+    if not text:
+        return 1, 1
+    from .positions import PositionIndex
+
+    return PositionIndex(text).position(tuple(path))
 
 
 def _fix_keys(node: dict) -> dict:

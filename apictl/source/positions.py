@@ -63,6 +63,7 @@ class PositionIndex:
         self._tree = None
         self._base = 0
         self._failed = False
+        self._fallback: Any = None
         self._cache: dict[tuple, tuple[int, int]] = {}
 
     def _ensure_tree(self) -> bool:
@@ -71,9 +72,10 @@ class PositionIndex:
         try:
             import ryml
 
-            self._tree = ryml.parse_in_place(self._raw)
+            with _quiet_stderr():  # rapidyaml prints its parse errors on fd 2 before raising
+                self._tree = ryml.parse_in_place(self._raw)
             self._base = _address(self._raw)
-        except Exception:  # noqa: BLE001 - positions are best effort; the data parser already accepted the file
+        except Exception:  # noqa: BLE001 - e.g. complex keys, which rapidyaml trees cannot hold
             self._failed = True
         return not self._failed
 
@@ -87,13 +89,31 @@ class PositionIndex:
         cached = self._cache.get(pointer)
         if cached is not None:
             return cached
-        result = (1, 1)
+        result = None
         if self._ensure_tree():
             offset = self._locate(pointer)
             if offset is not None:
                 result = self.offset_to_position(offset)
+        else:
+            result = self._fallback_position(pointer)
+        result = result or (1, 1)
         self._cache[pointer] = result
         return result
+
+    def _fallback_position(self, pointer: tuple) -> tuple[int, int] | None:
+        """Positions from ruamel.yaml's node graph, for the rare YAML that rapidyaml cannot hold."""
+        if self._fallback is None:
+            self._fallback = _compose(self._pristine.decode("utf-8")) or False
+        if self._fallback is False:
+            return None
+        node, best = self._fallback, self._fallback.start_mark
+        for segment in pointer:
+            child = _composed_child(node, segment)
+            if child is None:
+                break
+            mark, node = child
+            best = mark
+        return best.line + 1, best.column + 1
 
     def _offset_of(self, view: Any) -> int | None:
         try:
@@ -154,3 +174,46 @@ class PositionIndex:
 
 
 _NONE = (1 << 64) - 1  # rapidyaml's NONE id as seen from Python (size_t(-1))
+
+
+class _quiet_stderr:
+    """Send file descriptor 2 to /dev/null for the duration (C++ code writes there directly)."""
+
+    def __enter__(self) -> None:
+        import os
+        import sys
+
+        sys.stderr.flush()
+        self._saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+
+    def __exit__(self, *exc: object) -> None:
+        import os
+
+        os.dup2(self._saved, 2)
+        os.close(self._saved)
+
+
+def _compose(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    try:
+        return YAML(typ="safe", pure=True).compose(text)
+    except Exception:  # noqa: BLE001 - the data parser accepted the file; positions are best effort
+        return None
+
+
+def _composed_child(node: Any, segment: Any) -> tuple[Any, Any] | None:
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value == str(segment):
+                return key.start_mark, value
+        return None
+    if isinstance(node, SequenceNode) and isinstance(segment, int) and 0 <= segment < len(node.value):
+        item = node.value[segment]
+        return item.start_mark, item
+    return None

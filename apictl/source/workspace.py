@@ -126,7 +126,7 @@ class Workspace:
         try:
             target = self.reader.load(path, self.reader.display(path))
         except InputError as exc:
-            where = f" ({exc.line}:{exc.column})" if exc.line else ""
+            where = f" ({exc.line}:{exc.column})" if exc.line and (exc.line, exc.column) != (1, 1) else ""
             self.problems.append(RefProblem(doc, pointer, "ref-target-unreadable",
                                             f"$ref '{relative}': {exc.message}{where}"))
             return None
@@ -182,13 +182,16 @@ class Workspace:
 
     def deref(self, doc: Document, node: Any, pointer: tuple = ()) -> tuple[Document, tuple, Any]:
         """Follow a chain of ``$ref``s until a node that is not a reference (cycle-safe)."""
-        seen = 0
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 64:
+        seen: set[tuple[int, tuple]] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             hit = self.resolve(doc, node["$ref"])
             if hit is None:
                 break
+            key = (id(hit[0]), hit[1])
+            if key in seen:
+                break  # a cycle of pure references; lint reports it as ref-cycle
+            seen.add(key)
             doc, pointer, node = hit
-            seen += 1
         return doc, pointer, node
 
     def all_refs(self) -> list[tuple[Document, tuple, str]]:
@@ -224,11 +227,11 @@ def _follow(data: Any, pointer: tuple) -> Any:
                 return _MISSING
             node = node[seg]
         elif isinstance(node, list):
-            try:
-                index = int(seg)
-            except (TypeError, ValueError):
-                return _MISSING
-            if not 0 <= index < len(node):
+            text = str(seg)
+            if not (text.isascii() and text.isdigit()) or (len(text) > 1 and text[0] == "0"):
+                return _MISSING  # RFC 6901: array indexes are "0" or digits without a leading zero
+            index = int(text)
+            if index >= len(node):
                 return _MISSING
             node = node[index]
         else:

@@ -62,7 +62,7 @@ def check_references(ctx):
 def _is_pure_cycle(ws, doc, ref) -> bool:
     seen = set()
     current_doc, current_ref = doc, ref
-    for _ in range(64):
+    while True:  # ends: every step visits a new (document, pointer) or returns
         hit = ws.resolve(current_doc, current_ref)
         if hit is None:
             return False
@@ -74,7 +74,6 @@ def _is_pure_cycle(ws, doc, ref) -> bool:
         if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
             return False
         current_doc, current_ref = target_doc, node["$ref"]
-    return True
 
 
 def _in_schema_context(pointer: tuple) -> bool:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ...model.jsonschema import explain_message, value_at
 from ...source.intrinsics import is_intrinsic
 from ...source.workspace import parse_pointer
 from ..registry import Rule, check, declare
@@ -97,7 +99,7 @@ def structural_errors(data: dict, major: str) -> list[tuple[tuple, str]]:
             if specific:
                 out.extend(specific)
                 continue
-        out.append((pointer, _short_message(error.message)))
+        out.append((pointer, explain_message(_short_message(error.message), value_at(data, pointer))))
     return out
 
 
@@ -118,7 +120,8 @@ def _inside_intrinsic(data: Any, pointer: tuple) -> bool:
 
 
 def _most_specific(errors: list[dict], pointer: tuple, data: Any) -> list[tuple[tuple, str]]:
-    """The deepest nested errors under ``pointer``, without the 'could have been a $ref' noise."""
+    """The deepest nested errors under ``pointer``, without the 'could have been a $ref' noise, from the
+    ``oneOf``/``anyOf`` branches that fit the value's kind (see ``_fitting_branches``)."""
     candidates = []
     for err in errors:
         location = _real_pointer(data, parse_pointer(err.get("instanceLocation", "")) or ())
@@ -129,15 +132,51 @@ def _most_specific(errors: list[dict], pointer: tuple, data: Any) -> list[tuple[
             continue
         if _inside_intrinsic(data, location):
             continue
-        candidates.append((location, _short_message(message)))
+        branch = _BRANCH_RE.match(err.get("schemaLocation", ""))
+        candidates.append((location, explain_message(_short_message(message), value_at(data, location)),
+                           branch.group(0) if branch else ""))
     if not candidates:
         return []
-    deepest = max(len(loc) for loc, _ in candidates)
+    branches = _fitting_branches(candidates)
+    candidates = [c for c in candidates if c[2] in branches]
+    deepest = max(len(loc) for loc, _, _ in candidates)
     grouped: dict[tuple, list[str]] = {}
-    for loc, msg in candidates:
+    for loc, msg, _ in candidates:
         if len(loc) == deepest and msg not in grouped.setdefault(loc, []):
             grouped[loc].append(msg)
     return [(loc, _join_alternatives(msgs)) for loc, msgs in grouped.items()]
+
+
+# The schema location up to its last oneOf/anyOf branch or named definition (draft-4 locations are resolved
+# through $ref): errors with the same prefix come from one branch.
+_BRANCH_RE = re.compile(r".*/(?:(?:oneOf|anyOf)/\d+|definitions/[^/]+|\$defs/[^/]+)")
+_ENUM_MARKERS = (" is not one of ", " was expected")
+
+
+def _fitting_branches(candidates: list[tuple[tuple, str, str]]) -> set[str]:
+    """Drop the branches that are for another kind of object.
+
+    A branch whose ``enum``/``const`` fails on a field where another branch, failing on fields at the same
+    depth, has no error is for another kind (a query parameter's branch when ``in: path``): its errors only confuse. ``in`` decides
+    first (parameters), then any other field."""
+    branches = {branch for _, _, branch in candidates}
+    errors_at: dict[tuple, set[str]] = {}
+    enum_errors_at: dict[tuple, set[str]] = {}
+    for loc, msg, branch in candidates:
+        errors_at.setdefault(loc, set()).add(branch)
+        if any(marker in msg for marker in _ENUM_MARKERS):
+            enum_errors_at.setdefault(loc, set()).add(branch)
+    ordered = sorted(enum_errors_at, key=lambda loc: (loc[-1:] != ("in",), len(loc), [str(s) for s in loc]))
+    depth_of = {}
+    for loc, _, branch in candidates:
+        depth_of[branch] = max(depth_of.get(branch, 0), len(loc))
+    for loc in ordered:
+        # branches that got down to this level of the value without an error at this field
+        clean_here = {b for b in branches - errors_at[loc] if depth_of[b] >= len(loc)}
+        wrong_kind = enum_errors_at[loc] & branches
+        if clean_here and wrong_kind and wrong_kind != branches:
+            branches -= wrong_kind
+    return branches
 
 
 def _join_alternatives(messages: list[str]) -> str:
