@@ -55,20 +55,27 @@ class Config:
     baseline: Path | None = None
     params: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
-    _text: str = ""  # the YAML text, for positions of errors (computed only when there is one)
+    _text: str = ""  # the YAML text, for positions (computed only when one is asked for)
+    _positions: Any = None
 
     @property
     def folder(self) -> Path:
         return self.path.parent if self.path else Path.cwd()
 
-    def error(self, message: str, *keys: Any) -> InputError:
-        """An InputError at the config entry ``keys`` (or its nearest existing parent)."""
-        line = column = None
-        if self._text:
+    def position(self, *keys: Any) -> tuple[int, int] | None:
+        """(line, column) of the config entry ``keys`` (or its nearest existing parent); None without text."""
+        if not self._text:
+            return None
+        if self._positions is None:
             from .source.positions import PositionIndex
 
-            line, _ = PositionIndex(self._text).position(_existing_prefix(self.raw, keys))
-            column = 1
+            self._positions = PositionIndex(self._text)
+        return self._positions.position(_existing_prefix(self.raw, keys))
+
+    def error(self, message: str, *keys: Any) -> InputError:
+        """An InputError at the config entry ``keys`` (or its nearest existing parent)."""
+        where = self.position(*keys)
+        line, column = (where[0], 1) if where else (None, None)
         return InputError(message, str(self.path) if self.path else "config", line, column)
 
 

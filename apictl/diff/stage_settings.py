@@ -58,13 +58,8 @@ class _Emitter:
         self.out: list[Change] = []
 
     def at(self, stage: Stage, *keys: Any) -> tuple:
-        line = None
-        lines = self.config._lines
-        for n in range(len(keys), -1, -1):
-            line = lines.get(("stages", stage.name, *keys[:n]))
-            if line:
-                break
-        return (_ConfigFile(self.config.path), (line or 1,))
+        where = self.config.position("stages", stage.name, *keys)
+        return (_ConfigFile(self.config.path), (where[0] if where else 1,))
 
     def __call__(self, check_id: str, message: str, stage: Stage, *keys: Any) -> None:
         self.out.append(Change(check_id, f"stage {self.sides.base.name} -> {self.sides.rev.name}: {message}",

@@ -25,12 +25,8 @@ class Desired:
         if origin and origin[0] == "spec":
             line, column = self.source.document.position(origin[1])
             return self.source.document.display, line, column
-        keys = ("stages", self.stage.name, *origin[1:])
-        for n in range(len(keys), 0, -1):
-            line = self.config._lines.get(keys[:n])
-            if line:
-                return str(self.config.path), line, 1
-        return str(self.config.path or "apictl.yaml"), 1, 1
+        where = self.config.position("stages", self.stage.name, *origin[1:])
+        return str(self.config.path or "apictl.yaml"), where[0] if where else 1, where[1] if where else 1
 
 
 def load_desired(stage_name: str, config_path: Path | None = None) -> Desired:
