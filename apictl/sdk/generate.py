@@ -111,7 +111,8 @@ def assign_names(sdk: SdkApi, naming: LanguageNaming) -> list[str]:
             value.name = values.claim(naming.enum_name(value.value), "_")
     members = Scope(reserved=naming.member_reserved)
     for op in sdk.operations:
-        op.name = members.claim(naming.member_name(op.raw_name), "_" if naming.member_case == "snake" else "")
+        op.name = members.claim(naming.member_name(op.raw_name), "_" if naming.member_case == "snake" else "",
+                                naming.member_variants)
         params = Scope(reserved=naming.param_reserved)
         for param in op.params:
             param.name = params.claim(naming.param_name(param.wire_name),

@@ -111,12 +111,15 @@ class Scope:
     def __post_init__(self) -> None:
         self.taken |= {r.lower() for r in self.reserved}
 
-    def claim(self, name: str, joiner: str = "") -> str:
+    def claim(self, name: str, joiner: str = "", variants: Iterable[str] = ()) -> str:
+        """``variants``: suffixes the target also derives from the name (``listWithResponse``); the name is only
+        free when every derived name is free too, and those are taken with it."""
+        suffixes = ["", *variants]
         candidate, n = name, 1
-        while candidate.lower() in self.taken:
+        while any((candidate + s).lower() in self.taken for s in suffixes):
             n += 1
             candidate = f"{name}{joiner}{n}"
-        self.taken.add(candidate.lower())
+        self.taken.update((candidate + s).lower() for s in suffixes)
         if candidate != name:
             self.renamed.append((name, candidate))
         return candidate
@@ -275,6 +278,8 @@ class LanguageNaming:
     param_reserved: frozenset[str] = frozenset()
     property_reserved: frozenset[str] = frozenset()
     type_suffix: str = "Model"  # appended to a type name that is a keyword or reserved name
+    enum_reserved: frozenset[str] = frozenset()  # enum case names the target's runtime uses ("unknown")
+    member_variants: tuple[str, ...] = ()  # suffixes of extra methods made per operation ("WithResponse")
 
     def type_name(self, raw: str) -> str:
         return identifier(raw, self.type_case, self.keywords | self.type_reserved, fallback="Model",
@@ -290,4 +295,4 @@ class LanguageNaming:
         return identifier(raw, self.member_case, self.keywords | self.property_reserved, fallback="field")
 
     def enum_name(self, raw: object) -> str:
-        return identifier(str(raw), self.enum_case, self.keywords, fallback="value")
+        return identifier(str(raw), self.enum_case, self.keywords | self.enum_reserved, fallback="value")
