@@ -189,7 +189,8 @@ def swift_doc(text: object) -> str:
 
 def java_str(text: object) -> str:
     """A Java string literal (quotes included). Backslashes are doubled, so ``\\u`` sequences from the spec
-    can never become Unicode escapes (Java translates those before lexing); non-ASCII is written as ``\\uXXXX``."""
+    can never become Unicode escapes (Java translates those before lexing); control characters are written as octal
+    escapes and other non-ASCII as ``\\uXXXX`` (which Java may translate early: it is never a quote or a line break)."""
     out = []
     for ch in _plain(text):
         if ch == "\\":
@@ -198,6 +199,8 @@ def java_str(text: object) -> str:
             out.append('\\"')
         elif " " <= ch <= "~":
             out.append(ch)
+        elif ch < " " or ch == "\x7f":  # never \u000a: Java would turn it into a line break before lexing
+            out.append(f"\\{ord(ch):03o}")
         else:
             out.extend(f"\\u{unit:04x}" for unit in _utf16(ch))
     return '"' + "".join(out) + '"'
