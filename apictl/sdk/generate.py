@@ -112,7 +112,7 @@ def assign_names(sdk: SdkApi, naming: LanguageNaming) -> list[str]:
     members = Scope(reserved=naming.member_reserved)
     for op in sdk.operations:
         op.name = members.claim(naming.member_name(op.raw_name), "_" if naming.member_case == "snake" else "",
-                                naming.member_variants)
+                                naming.operation_suffixes)
         params = Scope(reserved=naming.param_reserved)
         for param in op.params:
             param.name = params.claim(naming.param_name(param.wire_name),

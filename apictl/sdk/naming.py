@@ -111,15 +111,14 @@ class Scope:
     def __post_init__(self) -> None:
         self.taken |= {r.lower() for r in self.reserved}
 
-    def claim(self, name: str, joiner: str = "", variants: Iterable[str] = ()) -> str:
-        """``variants``: suffixes the target also derives from the name (``listWithResponse``); the name is only
-        free when every derived name is free too, and those are taken with it."""
-        suffixes = ["", *variants]
+    def claim(self, name: str, joiner: str = "", suffixes: tuple[str, ...] = ()) -> str:
+        """``name`` or ``name<joiner>2``, ``3``...: the first that is free together with ``name + suffix`` for
+        every suffix (e.g. an operation ``x`` also takes ``x_raw``)."""
         candidate, n = name, 1
-        while any((candidate + s).lower() in self.taken for s in suffixes):
+        while any((candidate + s).lower() in self.taken for s in ("", *suffixes)):
             n += 1
             candidate = f"{name}{joiner}{n}"
-        self.taken.update((candidate + s).lower() for s in suffixes)
+        self.taken.update((candidate + s).lower() for s in ("", *suffixes))
         if candidate != name:
             self.renamed.append((name, candidate))
         return candidate
@@ -282,7 +281,7 @@ class LanguageNaming:
     property_reserved: frozenset[str] = frozenset()
     type_suffix: str = "Model"  # appended to a type name that is a keyword or reserved name
     enum_reserved: frozenset[str] = frozenset()  # enum case names the target's runtime uses ("unknown")
-    member_variants: tuple[str, ...] = ()  # suffixes of extra methods made per operation ("WithResponse")
+    operation_suffixes: tuple[str, ...] = ()  # other members made per operation (e.g. "_raw")
 
     def type_name(self, raw: str) -> str:
         return identifier(raw, self.type_case, self.keywords | self.type_reserved, fallback="Model",

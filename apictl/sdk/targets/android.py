@@ -36,7 +36,7 @@ NAMING = LanguageNaming(
     member_reserved=frozenset({"getConfiguration", "transport", "configuration"}),
     param_reserved=frozenset({"options", "callback", "body", "contentType"}),
     property_reserved=frozenset({"additionalProperties"}),
-    member_variants=("WithResponse", "Async", "Request"),
+    operation_suffixes=("WithResponse", "Async", "Request"),
 )
 _SCALARS = {"string": "String", "integer": "Long", "number": "Double", "boolean": "Boolean", "date": "String",
             "datetime": "Date", "binary": "byte[]", "any": "Object", "null": "Object"}

@@ -39,7 +39,7 @@ NAMING = LanguageNaming(
     property_reserved=frozenset({"additionalProperties", "hashValue", "rawValue", "stringValue", "intValue",
                                  "encode"}),
     enum_reserved=frozenset({"unknown", "rawValue", "knownCases", "description", "parameterStrings", "hashValue"}),
-    member_variants=("WithResponse",),
+    operation_suffixes=("WithResponse",),
 )
 _SCALARS = {"string": "String", "integer": "Int", "number": "Double", "boolean": "Bool", "date": "DateOnly",
             "datetime": "Date", "binary": "Data", "any": "JSONValue", "null": "JSONValue"}

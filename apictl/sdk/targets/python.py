@@ -1,0 +1,235 @@
+"""Python target: a pyproject package with httpx sync/async clients and pydantic v2 models.
+
+Models come from datamodel-code-generator, fed a JSON Schema derived from the SDK model (``$defs`` keyed by
+the already-unique Python class names, no descriptions or extensions, so nothing from the spec reaches it
+that could be emitted as code). The generated module is parsed with ``ast`` and must define exactly the classes
+the client expects; every other file is rendered from sdk_templates/python/ and parsed too.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from ...source.errors import InputError
+from ..generate import GenerationError, Output, Target
+from ..model import Model, SdkApi, TypeRef
+from ..naming import PYTHON_KEYWORDS, LanguageNaming, identifier, py_str
+
+RUNTIME_NAMES = frozenset({"Any", "Optional", "List", "Dict", "Union", "Literal", "Enum", "BaseModel", "Field",
+                           "RootModel", "ConfigDict", "AwareDatetime", "Annotated", "StrEnum", "IntEnum", "UUID",
+                           "Decimal", "Path", "date", "datetime", "time", "timedelta", "annotations", "models",
+                           "Client", "AsyncClient", "ApiResponse", "ApiError", "AwsCredentials"})
+CLIENT_MEMBERS = frozenset({"close", "aclose", "base_url", "http_client", "timeout", "max_retries", "headers",
+                            "api_key", "token", "username", "password", "aws_credentials", "aws_region"})
+OPTION_PARAMS = frozenset({"self", "body", "content_type", "timeout", "extra_headers", "max_retries", "models",
+                           "datetime", "typing", "httpx", "Any", "Mapping"})
+
+NAMING = LanguageNaming(
+    keywords=PYTHON_KEYWORDS, member_case="snake", param_case="snake", enum_case="upper_snake",
+    type_reserved=RUNTIME_NAMES, member_reserved=CLIENT_MEMBERS, param_reserved=OPTION_PARAMS,
+    operation_suffixes=("_raw",),
+)
+_PACKAGE = re.compile(r"[a-z][a-z0-9_]*\Z")
+_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "date": "datetime.date",
+            "datetime": "datetime.datetime", "binary": "bytes", "any": "Any", "null": "None"}
+
+
+def python_type(t: TypeRef, *, body: bool = False) -> str:
+    """The annotation for a type; ``body=True`` also accepts plain dicts where a model is expected."""
+    if t.kind == "array" and t.items is not None:
+        text = f"list[{python_type(t.items, body=body)}]"
+    elif t.kind == "map" and t.values is not None:
+        text = f"dict[str, {python_type(t.values, body=body)}]"
+    elif t.kind == "model" and t.model is not None:
+        text = f"models.{t.model.name}"
+        if body and t.model.kind == "object":
+            text += " | dict[str, Any]"
+        elif body and t.model.kind == "enum":
+            text += " | " + {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}[
+                t.model.value_type]
+    else:
+        text = _SCALARS.get(t.kind, "Any")
+    if t.nullable and text not in ("Any", "None"):
+        text += " | None"
+    return text
+
+
+# -- JSON Schema for datamodel-code-generator ------------------------------------------------------------------------
+def _schema(t: TypeRef) -> dict[str, Any]:
+    if t.kind == "model" and t.model is not None:
+        out: dict[str, Any] = {"$ref": f"#/$defs/{t.model.name}"}
+    elif t.kind == "array":
+        out = {"type": "array", "items": _schema(t.items) if t.items else {}}
+    elif t.kind == "map":
+        out = {"type": "object", "additionalProperties": _schema(t.values) if t.values else {}}
+    elif t.kind in ("date", "datetime", "binary"):
+        out = {"type": "string", "format": {"date": "date", "datetime": "date-time", "binary": "binary"}[t.kind]}
+    elif t.kind in ("string", "integer", "number", "boolean", "null"):
+        out = {"type": t.kind}
+    else:
+        out = {}
+    if t.nullable and t.kind not in ("any", "null"):
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def _model_schema(model: Model) -> dict[str, Any]:
+    if model.kind == "enum":
+        return {"type": model.value_type, "enum": [v.value if not isinstance(v.value, str) else str(v.value)
+                                                   for v in model.values]}
+    if model.kind == "union":
+        schema: dict[str, Any] = {model.union_kind: [_schema(v) for v in model.variants]}
+        disc = model.discriminator
+        if disc and disc.mapping and all(_has_property(t.model, disc.property) for _, t in disc.mapping if t.model):
+            schema["discriminator"] = {"propertyName": str(disc.property), "mapping": {
+                str(value): f"#/$defs/{t.model.name}" for value, t in disc.mapping if t.model is not None}}
+        return schema
+    props = {str(p.wire_name): _schema(p.type) for p in model.properties}
+    for p in model.properties:
+        if p.default is not None and not p.required:
+            props[str(p.wire_name)] = {**props[str(p.wire_name)], "default": p.default}
+    required = [str(p.wire_name) for p in model.properties if p.required]
+    own: dict[str, Any] = {"type": "object", "properties": props}
+    if required:
+        own["required"] = required
+    if model.additional is not None:
+        own["additionalProperties"] = _schema(model.additional)
+    if model.bases:
+        return {"allOf": [_schema(b) for b in model.bases] + [own]}
+    return own
+
+
+def _has_property(model: Model | None, name: str) -> bool:
+    return model is not None and model.kind == "object" and any(p.wire_name == name for p in model.all_properties)
+
+
+def models_json_schema(sdk: SdkApi) -> dict[str, Any]:
+    defs = {model.name: _model_schema(model) for model in sdk.models}
+    return {"$defs": defs, "anyOf": [{"$ref": f"#/$defs/{name}"} for name in defs]} if defs else {}
+
+
+def generate_models(sdk: SdkApi) -> str:
+    if not sdk.models:
+        return "from __future__ import annotations\n"
+    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+
+    code = generate(
+        models_json_schema(sdk), input_file_type=InputFileType.JsonSchema,
+        output_model_type=DataModelType.PydanticV2BaseModel, target_python_version=PythonVersion.PY_311,
+        disable_timestamp=True, formatters=[], class_name="SdkModelsRoot", use_subclass_enum=True,
+        custom_file_header="# Generated by apictl from the spec's schemas (datamodel-code-generator). Do not edit.",
+        use_union_operator=True, use_standard_collections=True, field_constraints=False,
+    )
+    if not isinstance(code, str):
+        raise GenerationError("datamodel-code-generator returned several modules; expected one")
+    return code
+
+
+# -- the target -----------------------------------------------------------------------------------------------------
+def example(t: TypeRef | None, depth: int = 0) -> str:
+    """A short Python expression of type ``t`` for README examples."""
+    if t is None:
+        return "None"
+    if t.kind == "model" and t.model is not None:
+        m = t.model
+        if m.kind == "enum":
+            return f"models.{m.name}({_literal(m.values[0].value)})"
+        if m.kind == "union":
+            return example(m.variants[0], depth) if m.variants else "None"
+        return f"models.{m.name}.model_validate({_dict_example(m, depth)})"
+    return _plain_example(t, depth)
+
+
+def _dict_example(m: Model, depth: int) -> str:
+    if depth > 2:
+        return "{}"
+    items = [f"{py_str(p.wire_name)}: {_json_example(p.type, depth + 1)}" for p in m.all_properties
+             if p.required and not p.read_only]
+    return "{" + ", ".join(items) + "}"
+
+
+def _json_example(t: TypeRef, depth: int) -> str:
+    if t.kind == "model" and t.model is not None:
+        m = t.model
+        if m.kind == "enum":
+            return _literal(m.values[0].value)
+        if m.kind == "union":
+            return _json_example(m.variants[0], depth) if m.variants else "None"
+        return _dict_example(m, depth)
+    if t.kind in ("date", "datetime"):
+        return py_str("2024-01-31" if t.kind == "date" else "2024-01-31T12:00:00Z")
+    return _plain_example(t, depth, json=True)
+
+
+def _plain_example(t: TypeRef, depth: int, json: bool = False) -> str:
+    if t.kind == "array":
+        return "[" + (_json_example(t.items, depth + 1) if json else example(t.items, depth + 1)) + "]" \
+            if t.items and depth < 3 else "[]"
+    if t.kind == "map":
+        return "{}"
+    return {"string": '"string"', "integer": "1", "number": "1.5", "boolean": "True", "binary": 'b"..."',
+            "date": "datetime.date(2024, 1, 31)", "datetime": "datetime.datetime(2024, 1, 31, 12, 0)",
+            "null": "None"}.get(t.kind, "None")
+
+
+def _literal(value: Any) -> str:
+    return py_str(value) if isinstance(value, str) else repr(value)
+
+
+class PythonTarget(Target):
+    lang = "python"
+    template_dir = "python"
+    naming = NAMING
+
+    def __init__(self) -> None:
+        self.filters = {"py_type": python_type, "py_body_type": lambda t: python_type(t, body=True),
+                        "py_example": example}
+
+    def settings(self, sdk: SdkApi, name: str | None) -> dict[str, Any]:
+        if name is not None:
+            if not _PACKAGE.match(name) or name in PYTHON_KEYWORDS:
+                raise InputError(f"--name '{name}' is not a Python package name (lower case letters, digits, _)")
+            package = name
+        else:
+            package = identifier(sdk.title, "snake", PYTHON_KEYWORDS, fallback="api") + "_client"
+        version = str(sdk.version)
+        if not re.fullmatch(r"[0-9]+(\.[0-9]+)*([a-z]+[0-9]*)?", version):
+            version = "0.0.0"
+        return {"package": package, "distribution": package.replace("_", "-"), "version": version}
+
+    def type_name(self, t: TypeRef) -> str:
+        return python_type(t)
+
+    def outputs(self, sdk: SdkApi, settings: dict[str, Any]) -> list[Output]:
+        pkg = settings["package"]
+        return [
+            Output("pyproject.toml", "pyproject.toml.j2"),
+            Output("README.md", "README.md.j2"),
+            Output(f"{pkg}/__init__.py", "__init__.py.j2"),
+            Output(f"{pkg}/py.typed", content=""),
+            Output(f"{pkg}/_runtime.py", "_runtime.py.j2"),
+            Output(f"{pkg}/_sigv4.py", "_sigv4.py.j2"),
+            Output(f"{pkg}/errors.py", "errors.py.j2"),
+            Output(f"{pkg}/client.py", "client.py.j2"),
+            Output(f"{pkg}/models.py", content=generate_models(sdk)),
+        ]
+
+    def check(self, files: dict[str, str], sdk: SdkApi, settings: dict[str, Any]) -> None:
+        """Every .py file must parse; models.py must define exactly the model classes the client refers to."""
+        for path, text in files.items():
+            if path.endswith(".py"):
+                try:
+                    tree = ast.parse(text, filename=path)
+                except SyntaxError as exc:
+                    raise GenerationError(f"generated {path} does not parse: {exc.msg} (line {exc.lineno})") from None
+                if path.endswith("/models.py"):
+                    defined = {n.name for n in tree.body if isinstance(n, ast.ClassDef)} | \
+                        {t.id for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
+                         for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+                    missing = sorted(m.name for m in sdk.models if m.name not in defined)
+                    if missing:
+                        raise GenerationError(f"datamodel-code-generator did not produce {', '.join(missing[:5])}")
+
+
+TARGET = PythonTarget()
