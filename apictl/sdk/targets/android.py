@@ -15,7 +15,7 @@ from typing import Any
 from ...source.errors import InputError
 from ..generate import GenerationError, Output, Target
 from ..model import Model, Operation, SdkApi, TypeRef
-from ..naming import JAVA_KEYWORDS, LanguageNaming, identifier, java_str
+from ..naming import JAVA_KEYWORDS, LanguageNaming, java_str, words
 from . import mobile_support as ms
 
 RUNTIME_TYPES = frozenset("""
@@ -157,7 +157,10 @@ class AndroidTarget(Target):
                                  "such as com.example.shop, no keywords)")
             package = name
         else:
-            package = "com.example." + identifier(sdk.title, "snake", JAVA_KEYWORDS, fallback="api").replace("_", "")
+            segment = "".join(words(sdk.title)).lower()
+            if not segment[:1].isalpha() or segment in JAVA_KEYWORDS:
+                segment = "api" + segment
+            package = "com.example." + segment
         version = str(sdk.version)
         return {"package": package, "path": package.replace(".", "/"), "base_url": ms.base_url(sdk),
                 "version": version if _VERSION.match(version) else "0.0.0"}
