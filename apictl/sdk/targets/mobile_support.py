@@ -21,7 +21,7 @@ class PathPart:
 def path_parts(op: Operation) -> list[PathPart]:
     """The operation path split into literal text and path parameters (a parameter the spec does not declare
     stays literal text)."""
-    by_wire = {p.wire_name: p for p in op.params_in("path")}
+    by_wire: dict[str, Param] = {str(p.wire_name): p for p in op.params_in("path")}
     parts: list[PathPart] = []
     pos = 0
     for match in _PATH_PARAM.finditer(op.path):
