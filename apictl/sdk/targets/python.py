@@ -106,7 +106,8 @@ def _has_property(model: Model | None, name: str) -> bool:
 
 def models_json_schema(sdk: SdkApi) -> dict[str, Any]:
     defs = {model.name: _model_schema(model) for model in sdk.models}
-    return {"$defs": defs, "anyOf": [{"$ref": f"#/$defs/{name}"} for name in defs]} if defs else {}
+    # datamodel-code-generator emits every $defs entry; the root itself becomes an empty SdkModelsRoot class.
+    return {"$defs": defs, "type": "object"} if defs else {}
 
 
 def generate_models(sdk: SdkApi) -> str:
