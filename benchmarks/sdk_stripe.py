@@ -38,13 +38,15 @@ def apictl_run(spec: Path, lang: str, out: Path) -> float:
     return seconds
 
 
-def openapi_generator_run(spec: Path, out: Path) -> float | None:
+def openapi_generator_run(spec: Path, out: Path, generator: str = "python") -> float | None:
     exe = shutil.which("openapi-generator-cli")
     if exe is None or shutil.which("java") is None:
         return None
     # the Stripe YAML is over swagger-parser's default 3 Mi code-point limit
-    env = {**os.environ, "JAVA_OPTS": os.environ.get("JAVA_OPTS", "") + " -DmaxYamlCodePoints=99999999"}
-    seconds, result = timed([exe, "generate", "-g", "python", "-i", str(spec), "-o", str(out),
+    # (no leading space: the PyPI wrapper passes JAVA_OPTS to java as one argument)
+    env = {**os.environ, "JAVA_OPTS": " ".join(filter(None, [os.environ.get("JAVA_OPTS"),
+                                                              "-DmaxYamlCodePoints=99999999"]))}
+    seconds, result = timed([exe, "generate", "-g", generator, "-i", str(spec), "-o", str(out),
                              "--skip-validate-spec"], env=env)
     return seconds if result.returncode == 0 else None
 

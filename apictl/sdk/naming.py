@@ -188,7 +188,8 @@ def swift_doc(text: object) -> str:
 
 def java_str(text: object) -> str:
     """A Java string literal (quotes included). Backslashes are doubled, so ``\\u`` sequences from the spec
-    can never become Unicode escapes (Java translates those before lexing); non-ASCII is written as ``\\uXXXX``."""
+    can never become Unicode escapes (Java translates those before lexing); control characters are written as octal
+    escapes and other non-ASCII as ``\\uXXXX`` (which Java may translate early: it is never a quote or a line break)."""
     out = []
     for ch in _plain(text):
         if ch == "\\":
@@ -197,6 +198,8 @@ def java_str(text: object) -> str:
             out.append('\\"')
         elif " " <= ch <= "~":
             out.append(ch)
+        elif ch < " " or ch == "\x7f":  # never \u000a: Java would turn it into a line break before lexing
+            out.append(f"\\{ord(ch):03o}")
         else:
             out.extend(f"\\u{unit:04x}" for unit in _utf16(ch))
     return '"' + "".join(out) + '"'
@@ -277,6 +280,7 @@ class LanguageNaming:
     param_reserved: frozenset[str] = frozenset()
     property_reserved: frozenset[str] = frozenset()
     type_suffix: str = "Model"  # appended to a type name that is a keyword or reserved name
+    enum_reserved: frozenset[str] = frozenset()  # enum case names the target's runtime uses ("unknown")
     operation_suffixes: tuple[str, ...] = ()  # other members made per operation (e.g. "_raw")
 
     def type_name(self, raw: str) -> str:
@@ -293,4 +297,4 @@ class LanguageNaming:
         return identifier(raw, self.member_case, self.keywords | self.property_reserved, fallback="field")
 
     def enum_name(self, raw: object) -> str:
-        return identifier(str(raw), self.enum_case, self.keywords, fallback="value")
+        return identifier(str(raw), self.enum_case, self.keywords | self.enum_reserved, fallback="value")
