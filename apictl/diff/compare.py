@@ -24,6 +24,7 @@ import json
 import sys
 from collections import deque
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Any, Iterator
 
 from ..model.messages import Located, schema_types
@@ -113,6 +114,8 @@ class PairDiff:
 
 
 def canonical(value: Any) -> str:
+    if type(value) is str:  # most enum values: what json.dumps itself does for a string, minus its set-up
+        return encode_basestring_ascii(value)
     return json.dumps(value, sort_keys=True, default=str)
 
 
