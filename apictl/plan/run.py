@@ -113,19 +113,20 @@ def run_export(opts: ExportOptions) -> int:
     desired = load_desired(stage, opts.config)
     texts = [export_text(desired, fmt) for fmt in formats]  # all built before anything is written
     for fmt, text, target in zip(formats, texts, targets):
-        note = size_note(text, fmt) if fmt != "terraform" else None
+        size = len(text.encode())  # bytes in the file: measured once (a template can be several MB)
+        note = size_note(size, fmt) if fmt != "terraform" else None
         if note:
             sys.stderr.write(note + "\n")
         emit(text, target)
         if target is not None:
-            sys.stderr.write(f"wrote {fmt} ({len(text.encode()):,} bytes) to {target}\n")
+            sys.stderr.write(f"wrote {fmt} ({size:,} bytes) to {target}\n")
     return 0
 
 
-def size_note(text: str, fmt: str) -> str | None:
+def size_note(size: int, fmt: str) -> str | None:
     from .export import size_note as note
 
-    return note(text, fmt)
+    return note(size, fmt)
 
 
 def export_text(desired: Desired, fmt: str) -> str:
