@@ -97,3 +97,11 @@ def test_intrinsic_pre_check_never_misses_an_intrinsic(value):
         assert json_may_contain_intrinsic(text)
     assert json_may_contain_intrinsic(compact_json({"x": [{"Fn::Sub": "${A}"}]}))
     assert json_may_contain_intrinsic(compact_json({"Condition": "C"}))
+
+
+def test_documents_keep_the_utf8_they_were_read_from_for_positions(tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbfopenapi: 3.0.3\ninfo: {title: \xc3\xa9t\xc3\xa9, version: '1'}\npaths: {}\n")
+    doc = load_document(path, "bom.yaml")
+    assert doc.raw == doc.text.encode("utf-8")
+    assert doc.position(("info", "version")) == PositionIndex(doc.text).position(("info", "version")) == (2, 20)

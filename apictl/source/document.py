@@ -18,6 +18,7 @@ class Document:
     kind: str  # "yaml" | "json"
     refs: list[tuple[tuple, str]] = field(default_factory=list)
     base_pointer: tuple = ()  # where the OpenAPI document sits inside a template (SAM DefinitionBody)
+    raw: bytes | None = field(default=None, repr=False)  # ``text`` as UTF-8 when read from a file (no re-encoding)
     _positions: Any = None
 
     def position(self, pointer: tuple) -> tuple[int, int]:
@@ -25,7 +26,7 @@ class Document:
         if self._positions is None:
             from .positions import PositionIndex
 
-            self._positions = PositionIndex(self.text)
+            self._positions = PositionIndex(self.text, self.raw)
         return self._positions.position(self.base_pointer + tuple(pointer))
 
     def get(self, pointer: tuple, default: Any = None) -> Any:
@@ -43,6 +44,10 @@ class Document:
 
 
 def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    return decode(read_bytes(path, display, max_bytes), display)
+
+
+def read_bytes(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -54,17 +59,19 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     if size > max_bytes:
         raise InputError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-file-size)", display)
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", display) from None
-    return decode(raw, display)
+
+
+def without_bom(raw: bytes) -> bytes:
+    return raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
 
 
 def decode(raw: bytes, display: str) -> str:
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("file is binary (contains NUL bytes), not YAML or JSON", display, 1, 1)
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    raw = without_bom(raw)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -74,9 +81,13 @@ def decode(raw: bytes, display: str) -> str:
 
 
 def load_document(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES, text: str | None = None) -> Document:
+    raw = None
     if text is None:
-        text = read_text(path, display, max_bytes)
+        raw = read_bytes(path, display, max_bytes)
+        text = decode(raw, display)
+        raw = without_bom(raw)  # exactly text.encode("utf-8"): the decoding was strict
     elif len(text) > max_bytes:
         raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display)
     parsed = parse_text(text, display)
-    return Document(path=path, display=display, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs)
+    return Document(path=path, display=display, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs,
+                    raw=raw)

@@ -52,8 +52,9 @@ def _address(obj: Any) -> int:
 class PositionIndex:
     """Maps JSON pointers (tuples of keys and indexes) to 1-based (line, column)."""
 
-    def __init__(self, text: str):
-        self._pristine = text.encode("utf-8")
+    def __init__(self, text: str, utf8: bytes | None = None):
+        """``utf8``: ``text.encode("utf-8")`` when the caller has it already (the bytes read from the file)."""
+        self._pristine = utf8 if utf8 is not None else text.encode("utf-8")
         self._raw = bytearray(self._pristine)  # rapidyaml parses in place: it may rewrite this copy
         # Newlines before each block of _BLOCK bytes: a lookup then counts within one block only,
         # instead of building a table of ~100,000 line starts for a handful of lookups.
