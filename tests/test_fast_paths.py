@@ -81,7 +81,8 @@ def test_positions_that_share_a_walk_match_positions_looked_up_alone():
 
 
 def test_keys_become_strings_and_merge_keys_apply():
-    parsed = parse_text("base: &b {x: 1}\nm:\n  <<: *b\n  200: ok\n  true: yes\n  null: n\n  y: {$ref: '#/base'}\n", "t.yaml")
+    text = "base: &b {x: 1}\nm:\n  <<: *b\n  200: ok\n  true: yes\n  null: n\n  y: {$ref: '#/base'}\n"
+    parsed = parse_text(text, "t.yaml")
     assert parsed.data["m"] == {"200": "ok", "true": "yes", "null": "n", "y": {"$ref": "#/base"}, "x": 1}
     assert parsed.refs == [(("m", "y"), "#/base")]
 
