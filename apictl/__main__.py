@@ -1,6 +1,18 @@
-"""Entry point. ``--version`` answers before any heavy import so that it stays instant."""
+"""Entry point. ``--version`` answers before any heavy import so that it stays instant.
+
+A command is one short process: its bulk (parsed specs, hundreds of thousands of dicts and lists)
+lives until the end, so two things the interpreter does for long-lived programs only cost time here:
+* the cyclic garbage collector would re-scan that bulk again and again (0.2-0.4 s of a Stripe diff or
+  validate); reference counting still frees everything else as soon as it is unused (peak RSS
+  measured unchanged for validate, diff, plan and export on the Stripe specs);
+* tearing the heap down object by object at exit (~0.2 s after a Stripe diff): once the output is
+  flushed, the process ends at once, as mypy does. apictl registers no atexit handlers and closes
+  every file it writes before returning.
+"""
 from __future__ import annotations
 
+import gc
+import os
 import sys
 
 
@@ -10,9 +22,24 @@ def main() -> None:
 
         sys.stdout.write(f"apictl {__version__}\n")
         return
+    gc.disable()
     from .cli import run
 
-    run()
+    try:
+        run()
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+    if code is None or isinstance(code, int):
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):  # e.g. a closed pipe: let the interpreter report it as usual
+            pass
+        else:
+            os._exit(code or 0)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

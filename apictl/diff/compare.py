@@ -24,6 +24,7 @@ import json
 import sys
 from collections import deque
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Any, Iterator
 
 from ..model.messages import Located, schema_types
@@ -113,6 +114,8 @@ class PairDiff:
 
 
 def canonical(value: Any) -> str:
+    if type(value) is str:  # most enum values: what json.dumps itself does for a string, minus its set-up
+        return encode_basestring_ascii(value)
     return json.dumps(value, sort_keys=True, default=str)
 
 
@@ -272,17 +275,16 @@ class SchemaComparer:
 
     @staticmethod
     def _bound(bv: Any, rv: Any, keyword: str, frag: str, upper: bool, add) -> None:
-        def number(v: Any) -> bool:
-            return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-        if number(bv) and number(rv):
+        if bv is None and rv is None:  # the common case: the keyword is in neither schema
+            return
+        if _is_number(bv) and _is_number(rv):
             if rv < bv:
                 add(f"{frag}-decreased", bv, rv, keyword)
             elif rv > bv:
                 add(f"{frag}-increased", bv, rv, keyword)
-        elif number(rv) and bv is None:
+        elif _is_number(rv) and bv is None:
             add(f"{frag}-set", None, rv, keyword)
-        elif number(bv) and rv is None:
+        elif _is_number(bv) and rv is None:
             add(f"{frag}-unset", bv, None, keyword, removal=True)
 
     def _keywords(self, bs: dict, rs: dict, add) -> None:
@@ -488,6 +490,10 @@ class SchemaComparer:
                 if child.changed and id(child) not in seen:
                     seen.add(id(child))
                     queue.append((path + (segment,), child))
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def _type_text(types: frozenset[str], fmt: str | None) -> str:

@@ -204,9 +204,10 @@ def run_diff(opts: DiffOptions) -> int:
         items.append(_item(change, level))
     items.sort(key=lambda i: (-LEVEL_RANK[i.extra["level_name"]], i.extra.get("operation", ""), i.id, i.message))
     title = f"apictl diff {base_spec} {rev_spec}" if opts.format in ("text", "markdown") else ""
+    reported = {i.id for i in items}
     report = Report(tool="diff", items=items, files=files, title=title,
                     rules={c.id: RuleInfo(c.id, REPORT_LEVEL[c.level], c.summary) for c in CHECKS.values()
-                           if c.id in {i.id for i in items}})
+                           if c.id in reported})
     emit(render(report, opts.format, color=use_color(opts.no_color)), opts.output)
     threshold = LEVEL_RANK[fail_on]
     return 1 if any(LEVEL_RANK[i.extra["level_name"]] >= threshold for i in items) else 0

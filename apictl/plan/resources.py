@@ -88,6 +88,7 @@ class ResourceGraph:
     body_sha256: str
     resources: list[Resource]  # dependency order
     body_index: dict[str, str] = field(default_factory=dict)  # operation / top-level key -> short hash
+    body_json: bytes = b""  # the body's canonical JSON (what body_sha256 hashes), serialised once
 
     def by_address(self) -> dict[str, Resource]:
         return {r.address: r for r in self.resources}
@@ -160,7 +161,8 @@ class _Ids:
 def build_graph(api: Api, stage: Stage, config: Config) -> ResourceGraph:
     """The resources that ``stage`` of ``api`` needs, in dependency order."""
     body = api.data
-    body_sha = sha256(body)
+    body_json = canonical(body)
+    body_sha = hashlib.sha256(body_json).hexdigest()
     builder = _RestBuilder(api, stage, config) if api.api_type == "rest" else _HttpBuilder(api, stage, config)
     builder.check_settings()
     builder.build(body_sha)
@@ -169,7 +171,7 @@ def build_graph(api: Api, stage: Stage, config: Config) -> ResourceGraph:
             r._hashes["Body"] = body_sha[:16]
     return ResourceGraph(api_type=api.api_type, title=api.title, stage=stage.name, body=body,
                          body_sha256=body_sha, resources=_dependency_order(builder.resources),
-                         body_index=body_index(api))
+                         body_index=body_index(api), body_json=body_json)
 
 
 def body_index(api: Api) -> dict[str, str]:

@@ -1,18 +1,21 @@
 """plan, export and deploy as commands: options in, exit code out. All three build the same
-resource graph through ``pipeline.load_desired``."""
+resource graph through ``pipeline.load_desired``; what only plan and deploy use (plans, state
+files, reports) is imported when they run, so that export starts faster."""
 from __future__ import annotations
 
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..commands.common import check_choice, emit
-from ..report import render
 from ..source.errors import InputError
 from .pipeline import Desired, load_desired
-from .plan import Plan, make_plan
-from .state import State, read_state, state_from_graph, write_state
+
+if TYPE_CHECKING:
+    from .plan import Plan
+    from .state import State
 
 PLAN_FORMATS = ("text", "json", "markdown")
 EXPORT_FORMATS = ("cloudformation", "sam", "terraform")
@@ -36,6 +39,8 @@ def need_stage(stage: str | None) -> str:
 
 
 def load_state(desired: Desired, path: Path | None, missing_ok: bool = False) -> State | None:
+    from .state import read_state
+
     if path is None or (missing_ok and not path.exists()):
         return None
     g = desired.graph
@@ -46,6 +51,9 @@ def run_plan(opts: PlanOptions) -> int:
     """Exit codes: 0 success (or, with --detailed-exitcode, no changes); 2 changes with
     --detailed-exitcode. Errors raise InputError (the caller maps them to 2, or 1 with
     --detailed-exitcode)."""
+    from .plan import make_plan
+    from .state import state_from_graph, write_state
+
     check_choice(opts.format, PLAN_FORMATS, "--format")
     if opts.write_state and opts.state is None:
         raise InputError("--write-state needs --state FILE (where to write it)")
@@ -69,6 +77,7 @@ def _physical_ids(state: State | None) -> dict[str, str]:
 
 
 def format_plan(plan: Plan, desired: Desired, state_label: str | None, fmt: str) -> str:
+    from ..report import render
     from .render import plan_report, render_text
 
     if fmt == "text":
@@ -113,19 +122,20 @@ def run_export(opts: ExportOptions) -> int:
     desired = load_desired(stage, opts.config)
     texts = [export_text(desired, fmt) for fmt in formats]  # all built before anything is written
     for fmt, text, target in zip(formats, texts, targets):
-        note = size_note(text, fmt) if fmt != "terraform" else None
+        size = len(text.encode())  # bytes in the file: measured once (a template can be several MB)
+        note = size_note(size, fmt) if fmt != "terraform" else None
         if note:
             sys.stderr.write(note + "\n")
         emit(text, target)
         if target is not None:
-            sys.stderr.write(f"wrote {fmt} ({len(text.encode()):,} bytes) to {target}\n")
+            sys.stderr.write(f"wrote {fmt} ({size:,} bytes) to {target}\n")
     return 0
 
 
-def size_note(text: str, fmt: str) -> str | None:
+def size_note(size: int, fmt: str) -> str | None:
     from .export import size_note as note
 
-    return note(text, fmt)
+    return note(size, fmt)
 
 
 def export_text(desired: Desired, fmt: str) -> str:
@@ -146,6 +156,7 @@ class DeployOptions:
 
 def run_deploy(opts: DeployOptions) -> int:
     from .deploy import deploy
+    from .plan import make_plan
 
     desired = load_desired(need_stage(opts.stage), opts.config)
     state = load_state(desired, opts.state, missing_ok=True)

@@ -1,10 +1,9 @@
 """Machine-readable JSON: stable keys, sorted items."""
 from __future__ import annotations
 
-import json
-
 from .. import __version__
 from .item import Report
+from .json_text import dumps_indented
 
 
 def render(report: Report) -> str:
@@ -30,4 +29,4 @@ def render(report: Report) -> str:
     }
     if report.meta:
         payload[report.tool] = report.meta
-    return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return dumps_indented(payload) + "\n"

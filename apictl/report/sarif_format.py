@@ -1,11 +1,11 @@
 """SARIF 2.1.0, as GitHub code scanning and IDEs read it."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .. import __version__
 from .item import Report
+from .json_text import dumps_indented
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -64,4 +64,4 @@ def render(report: Report) -> str:
             "results": results,
         }],
     }
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(sarif) + "\n"

@@ -18,6 +18,7 @@ class Document:
     kind: str  # "yaml" | "json"
     refs: list[tuple[tuple, str]] = field(default_factory=list)
     base_pointer: tuple = ()  # where the OpenAPI document sits inside a template (SAM DefinitionBody)
+    raw: bytes | None = field(default=None, repr=False)  # ``text`` as UTF-8 when read from a file (no re-encoding)
     _positions: Any = None
 
     def position(self, pointer: tuple) -> tuple[int, int]:
@@ -25,7 +26,7 @@ class Document:
         if self._positions is None:
             from .positions import PositionIndex
 
-            self._positions = PositionIndex(self.text)
+            self._positions = PositionIndex(self.text, self.raw)
         return self._positions.position(self.base_pointer + tuple(pointer))
 
     def get(self, pointer: tuple, default: Any = None) -> Any:
@@ -43,6 +44,10 @@ class Document:
 
 
 def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    return decode(read_bytes(path, display, max_bytes), display)
+
+
+def read_bytes(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     import stat
 
     try:
@@ -65,7 +70,7 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
         raise InputError(f"cannot read file: {exc.strerror}", display, 1, 1) from None
     if len(raw) > max_bytes:
         raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
-    return decode(raw, display)
+    return raw
 
 
 # Byte-order marks, longest first (the UTF-32-LE mark starts with the UTF-16-LE one).
@@ -120,9 +125,15 @@ def decode(raw: bytes, display: str) -> str:
 
 
 def load_document(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES, text: str | None = None) -> Document:
+    raw = None
     if text is None:
-        text = read_text(path, display, max_bytes)
+        data = read_bytes(path, display, max_bytes)
+        text = decode(data, display)
+        codec, skip = detect_encoding(data)
+        if codec == "utf-8":
+            raw = data[skip:]  # exactly text.encode("utf-8"): the decoding was strict
     elif len(text) > max_bytes:
         raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     parsed = parse_text(text, display)
-    return Document(path=path, display=display, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs)
+    return Document(path=path, display=display, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs,
+                    raw=raw)

@@ -25,6 +25,13 @@ def contains_intrinsic(value: Any) -> bool:
     return False
 
 
+def json_may_contain_intrinsic(compact: bytes) -> bool:
+    """False when the compact JSON text of a value (no spaces after ':', as orjson or
+    ``json.dumps(separators=(",", ":"))`` write it) has no key an intrinsic starts with: then
+    ``contains_intrinsic`` is False too, without a walk over every node."""
+    return b'"Ref":' in compact or b'"Condition":' in compact or b'"Fn::' in compact
+
+
 def substitute(value: Any, params: dict[str, str]) -> Any:
     """Best-effort static value of an intrinsic: ``Fn::Sub`` with known ``${KEY}``s, ``Ref`` to a
     known parameter, ``Fn::Join`` of known parts. Returns the value unchanged when it is not an

@@ -9,11 +9,12 @@ deepest ancestor found is used, so every finding still gets a real position.
 """
 from __future__ import annotations
 
-import bisect
 import ctypes
+from itertools import accumulate
 from typing import Any
 
 _QUOTES = (ord('"'), ord("'"))
+_BLOCK = 1 << 14
 
 
 class _PyBuffer(ctypes.Structure):
@@ -51,20 +52,23 @@ def _address(obj: Any) -> int:
 class PositionIndex:
     """Maps JSON pointers (tuples of keys and indexes) to 1-based (line, column)."""
 
-    def __init__(self, text: str):
-        self._raw = bytearray(text.encode("utf-8"))
-        self._pristine = bytes(self._raw)
-        self._line_starts = [0]
-        find = self._pristine.find
-        i = find(b"\n")
-        while i != -1:
-            self._line_starts.append(i + 1)
-            i = find(b"\n", i + 1)
+    def __init__(self, text: str, utf8: bytes | None = None):
+        """``utf8``: ``text.encode("utf-8")`` when the caller has it already (the bytes read from the file)."""
+        self._pristine = utf8 if utf8 is not None else text.encode("utf-8")
+        self._raw = bytearray(self._pristine)  # rapidyaml parses in place: it may rewrite this copy
+        # Newlines before each block of _BLOCK bytes: a lookup then counts within one block only,
+        # instead of building a table of ~100,000 line starts for a handful of lookups.
+        count = self._pristine.count
+        self._newlines_before = list(accumulate(
+            (count(b"\n", start, start + _BLOCK) for start in range(0, len(self._pristine), _BLOCK)), initial=0))
         self._tree = None
         self._base = 0
         self._failed = False
         self._fallback: Any = None
         self._cache: dict[tuple, tuple[int, int]] = {}
+        # pointer -> (tree node or None once the pointer left the tree, offset of the deepest node found):
+        # pointers that share a prefix (all the changes below one operation) share its walk.
+        self._nodes: dict[tuple, tuple[int | None, int]] = {}
 
     def _ensure_tree(self) -> bool:
         if self._tree is not None or self._failed:
@@ -80,9 +84,11 @@ class PositionIndex:
         return not self._failed
 
     def offset_to_position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._line_starts, offset) - 1
-        start = self._line_starts[line]
-        column = len(self._pristine[start:offset].decode("utf-8", "replace")) + 1
+        raw = self._pristine
+        block = offset // _BLOCK
+        line = self._newlines_before[block] + raw.count(b"\n", block * _BLOCK, offset)
+        start = raw.rfind(b"\n", 0, offset) + 1
+        column = len(raw[start:offset].decode("utf-8", "replace")) + 1
         return line + 1, column
 
     def position(self, pointer: tuple) -> tuple[int, int]:
@@ -143,21 +149,30 @@ class PositionIndex:
         return None
 
     def _locate(self, pointer: tuple) -> int | None:
-        tree = self._tree
-        node = tree.root_id()
-        if tree.is_stream(node) and tree.num_children(node):
-            node = tree.first_child(node)
-        best = self._node_offset(node, False) if pointer else 0
-        best = 0 if best is None else best
-        for segment in pointer:
-            child = self._child(node, segment)
+        return self._walk(pointer)[1] if pointer else 0
+
+    def _walk(self, pointer: tuple) -> tuple[int | None, int]:
+        """The node at ``pointer`` and the offset of the deepest node found along it, memoised per prefix."""
+        hit = self._nodes.get(pointer)
+        if hit is not None:
+            return hit
+        if not pointer:
+            tree = self._tree
+            node = tree.root_id()
+            if tree.is_stream(node) and tree.num_children(node):
+                node = tree.first_child(node)
+            best = self._node_offset(node, False)
+            hit = (node, 0 if best is None else best)
+        else:
+            parent, best = self._walk(pointer[:-1])
+            child = None if parent is None else self._child(parent, pointer[-1])
             if child is None:
-                return best
-            node = child
-            found = self._node_offset(node, True)
-            if found is not None:
-                best = found
-        return best
+                hit = (None, best)
+            else:
+                found = self._node_offset(child, True)
+                hit = (child, best if found is None else found)
+        self._nodes[pointer] = hit
+        return hit
 
     def _child(self, node: int, segment: Any) -> int | None:
         tree = self._tree

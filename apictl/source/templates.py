@@ -66,6 +66,7 @@ def embedded_document(template: Document, api: EmbeddedApi) -> Document:
         kind=template.kind,
         refs=refs,
         base_pointer=api.pointer,
+        raw=template.raw,
     )
     view._positions = template._positions
     return view

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -205,6 +206,7 @@ class Workspace:
 _MISSING = object()
 
 
+@lru_cache(maxsize=8192)  # the same few thousand $ref targets are followed tens of thousands of times
 def parse_pointer(fragment: str) -> tuple | None:
     """'/components/schemas/A~1B' -> ('components', 'schemas', 'A/B'); None if malformed."""
     fragment = unquote(fragment)

@@ -36,9 +36,10 @@ def dump_json(document: Any) -> str:
     return pretty(document)
 
 
-def size_note(text: str, fmt: str) -> str | None:
-    if len(text.encode()) > CFN_TEMPLATE_LIMIT:
-        return (f"note: the {fmt} template is {len(text.encode()):,} bytes, over CloudFormation's 1 MB template "
+def size_note(size: int, fmt: str) -> str | None:
+    """A note when a template of ``size`` bytes is over CloudFormation's limit."""
+    if size > CFN_TEMPLATE_LIMIT:
+        return (f"note: the {fmt} template is {size:,} bytes, over CloudFormation's 1 MB template "
                 "limit: upload the spec to S3 and use BodyS3Location / DefinitionUri instead of the inline body")
     return None
 

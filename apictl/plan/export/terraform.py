@@ -12,9 +12,9 @@ import re
 from typing import Any, Callable
 
 from ...source.errors import InputError
-from ...source.intrinsics import contains_intrinsic
+from ...source.intrinsics import contains_intrinsic, json_may_contain_intrinsic
 from ..pipeline import Desired
-from ..resources import Resource, canonical_json, split_method_key
+from ..resources import Resource, split_method_key
 from . import declared, dump_json
 
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -218,11 +218,11 @@ BUILDERS: dict[str, Callable[[_Translator, Resource, dict], dict]] = {
 
 
 def canonical_body(desired: Desired) -> str:
-    return canonical_json(desired.graph.body)
+    return desired.graph.body_json.decode()
 
 
 def document(desired: Desired) -> dict[str, Any]:
-    if contains_intrinsic(desired.graph.body):
+    if json_may_contain_intrinsic(desired.graph.body_json) and contains_intrinsic(desired.graph.body):
         raise InputError("the spec uses CloudFormation intrinsic functions (Fn::Sub, Ref...), which Terraform "
                          "cannot evaluate: export it as cloudformation or sam", desired.source.document.display)
     t = _Translator(desired)
