@@ -60,7 +60,10 @@ def python_type(t: TypeRef, *, body: bool = False) -> str:
 RefName = Callable[[Model], str]
 
 
-def _schema(t: TypeRef, ref: RefName) -> dict[str, Any]:
+def _schema(t: TypeRef, ref: RefName, *, optional: bool = False) -> dict[str, Any]:
+    """``optional``: an optional property, which datamodel-code-generator types ``T | None = None`` anyway; an
+    explicit ``null`` branch there changes nothing in the output but costs it a union parse (a third of its time
+    on Stripe, where most optional properties are nullable)."""
     if t.kind == "model" and t.model is not None:
         out: dict[str, Any] = {"$ref": f"#/$defs/{ref(t.model)}"}
     elif t.kind == "array":
@@ -73,7 +76,7 @@ def _schema(t: TypeRef, ref: RefName) -> dict[str, Any]:
         out = {"type": t.kind}
     else:
         out = {}
-    if t.nullable and t.kind not in ("any", "null"):
+    if t.nullable and t.kind not in ("any", "null") and not optional:
         return {"anyOf": [out, {"type": "null"}]}
     return out
 
@@ -90,7 +93,7 @@ def _model_schema(model: Model, ref: RefName) -> dict[str, Any]:
             schema["discriminator"] = {"propertyName": str(disc.property), "mapping": {
                 str(value): f"#/$defs/{ref(t.model)}" for value, t in disc.mapping if t.model is not None}}
         return schema
-    props = {str(p.wire_name): _schema(p.type, ref) for p in model.properties}
+    props = {str(p.wire_name): _schema(p.type, ref, optional=not p.required) for p in model.properties}
     for p in model.properties:
         if p.default is not None and not p.required:
             props[str(p.wire_name)] = {**props[str(p.wire_name)], "default": p.default}
