@@ -29,6 +29,7 @@ paths:
               properties:
                 address: {type: object, required: [city], properties: {city: {type: string}, zip: {type: string}}}
                 status: {type: string, enum: [open, closed]}
+                parcel: {type: object, properties: {weight: {type: number}}}
       responses:
         '200':
           description: ok
@@ -82,7 +83,7 @@ print(json.dumps({
     "status_shared": m.ShipmentStatus is m.CreateShipmentRequestStatus,
     "request_address_shared": m.CreateShipmentRequestAddress is m.ShipmentAddress,
     "different_enums_apart": m.InvoiceStatus is not m.ShipmentStatus,
-    "named_apart": m.Parcel is not m.Box, "targets_apart": m.Cat is not m.Dog,
+    "named_apart": m.Parcel is not m.Box, "inline_is_named": m.CreateShipmentRequestParcel is m.Parcel, "targets_apart": m.Cat is not m.Dog,
     "parsed": [shipment.parcel.weight, shipment.history[0].status.value, invoice.status.value,
                type(pet.root).__name__],
     "not_built": built,
@@ -113,6 +114,7 @@ def test_identical_inline_schemas_share_a_class_and_keep_their_names(shapes_sdk)
     assert facts["address_shared"] and facts["history_shared"] and facts["status_shared"]
     assert facts["request_address_shared"], "request-body inline models share classes with response ones"
     assert facts["different_enums_apart"] and facts["named_apart"] and facts["targets_apart"]
+    assert facts["inline_is_named"], "an inline schema the same as a named one uses the named class"
     assert facts["parsed"] == [2.5, "closed", "void", "Dog"]
     assert facts["not_built"] == [], "every model's validator builds (forward references resolve)"
     text = (shapes_sdk / "shapes_client" / "models.py").read_text()
