@@ -2,8 +2,11 @@
 
 Models come from datamodel-code-generator, fed a JSON Schema derived from the SDK model (``$defs`` keyed by
 the already-unique Python class names, no descriptions or extensions, so nothing from the spec reaches it
-that could be emitted as code). The generated module is parsed with ``ast`` and must define exactly the classes
-the client expects; every other file is rendered from sdk_templates/python/ and parsed too.
+that could be emitted as code). Identical inline schemas are given to it once (:func:`shared_models`; the other
+names become aliases), and its classes derive from the package's ``_base`` models, whose validators are built on
+first use: generating and importing the Stripe SDK takes seconds, not minutes. The generated module is parsed
+with ``ast`` and must define exactly the classes the client expects; every other file is rendered from
+sdk_templates/python/ and compiled too.
 """
 from __future__ import annotations
 
@@ -139,7 +142,12 @@ def shared_models(sdk: SdkApi) -> dict[Model, Model]:
     labels: dict[tuple[int, str], int] = {}
     for m in models:
         seen: list[Model] = []
-        text = json.dumps(_model_schema(m, lambda r: seen.append(r) or ""), sort_keys=True)
+
+        def placeholder(target: Model) -> str:  # the shape leaves references out; refs[m] lists them in order
+            seen.append(target)
+            return ""
+
+        text = json.dumps(_model_schema(m, placeholder), sort_keys=True)
         refs[m], shape[m] = seen, shapes.setdefault(text, len(shapes))
         group[m] = labels.setdefault((shape[m], m.name if m in own else ""), len(labels))
     count = len(labels)
@@ -304,17 +312,19 @@ class PythonTarget(Target):
         for path, text in files.items():
             if not path.endswith(".py"):
                 continue
-            models = path.endswith("/models.py")
             try:
-                tree = compile(text, path, "exec", ast.PyCF_ONLY_AST if models else 0, dont_inherit=True)
+                if not path.endswith("/models.py"):
+                    compile(text, path, "exec", dont_inherit=True)
+                    continue
+                tree = ast.parse(text, filename=path)
             except SyntaxError as exc:
                 raise GenerationError(f"generated {path} does not parse: {exc.msg} (line {exc.lineno})") from None
-            if models:
-                defined = {n.name for n in tree.body if isinstance(n, ast.ClassDef)} | \
-                    {t.id for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
-                     for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
-                missing = sorted(m.name for m in sdk.models if m.name not in defined)
-                if missing:
-                    raise GenerationError(f"datamodel-code-generator did not produce {', '.join(missing[:5])}")
+            defined = {n.name for n in tree.body if isinstance(n, ast.ClassDef)} | \
+                {t.id for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
+                 for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+            missing = sorted(m.name for m in sdk.models if m.name not in defined)
+            if missing:
+                raise GenerationError(f"datamodel-code-generator did not produce {', '.join(missing[:5])}")
+
 
 TARGET = PythonTarget()
