@@ -31,7 +31,11 @@ def check_python(out: Path, workdir: Path) -> None:
     code = (f"import {packages[0]} as pkg\n"
             "c = pkg.Client('http://127.0.0.1:9')\n"
             "assert callable(pkg.AsyncClient) and pkg.models\n"
-            "c.close()\n")
+            "c.close()\n"
+            "import pydantic\n"  # validators are built on first use: build every one now
+            "for c in vars(pkg.models).values():\n"
+            "    if isinstance(c, type) and issubclass(c, pydantic.BaseModel) and c.__module__ == pkg.models.__name__:\n"
+            "        assert c.model_rebuild() is not False, c\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": str(out)})
     assert result.returncode == 0, result.stderr[-3000:]
