@@ -17,7 +17,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
@@ -165,19 +165,28 @@ def js_doc(text: object) -> str:
     return "\n * ".join(lines)
 
 
-def swift_str(text: object) -> str:
-    """A Swift string literal (quotes included): ``\\``, ``"`` and every non-printable-ASCII char escaped."""
+def _string_literal(text: object, escape: Callable[[str], str | None]) -> str:
+    """A double-quoted literal: backslash and quote escaped; ``escape(ch)`` spells any other character
+    (None: the character as it is)."""
     out = []
     for ch in _plain(text):
         if ch == "\\":
             out.append("\\\\")
         elif ch == '"':
             out.append('\\"')
-        elif " " <= ch <= "~":
-            out.append(ch)
         else:
-            out.append(f"\\u{{{ord(ch):x}}}")
+            spelled = escape(ch)
+            out.append(ch if spelled is None else spelled)
     return '"' + "".join(out) + '"'
+
+
+def _printable_ascii(ch: str) -> bool:
+    return " " <= ch <= "~"
+
+
+def swift_str(text: object) -> str:
+    """A Swift string literal (quotes included): ``\\``, ``"`` and every non-printable-ASCII char escaped."""
+    return _string_literal(text, lambda ch: None if _printable_ascii(ch) else f"\\u{{{ord(ch):x}}}")
 
 
 def swift_doc(text: object) -> str:
@@ -189,20 +198,16 @@ def swift_doc(text: object) -> str:
 def java_str(text: object) -> str:
     """A Java string literal (quotes included). Backslashes are doubled, so ``\\u`` sequences from the spec
     can never become Unicode escapes (Java translates those before lexing); control characters are written as octal
-    escapes and other non-ASCII as ``\\uXXXX`` (which Java may translate early: it is never a quote or a line break)."""
-    out = []
-    for ch in _plain(text):
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif " " <= ch <= "~":
-            out.append(ch)
-        elif ch < " " or ch == "\x7f":  # never \u000a: Java would turn it into a line break before lexing
-            out.append(f"\\{ord(ch):03o}")
-        else:
-            out.extend(f"\\u{unit:04x}" for unit in _utf16(ch))
-    return '"' + "".join(out) + '"'
+    escapes and other non-ASCII as ``\\u`` plus four hex digits (which Java may translate early: it is never a quote or a line break)."""
+    return _string_literal(text, _java_char)
+
+
+def _java_char(ch: str) -> str | None:
+    if _printable_ascii(ch):
+        return None
+    if ch < " " or ch == "\x7f":  # never \u000a: Java would turn it into a line break before lexing
+        return f"\\{ord(ch):03o}"
+    return "".join(f"\\u{unit:04x}" for unit in _utf16(ch))
 
 
 def _utf16(ch: str) -> list[int]:
@@ -221,17 +226,8 @@ def java_doc(text: object) -> str:
 
 def toml_str(text: object) -> str:
     """A TOML basic string (quotes included)."""
-    out = []
-    for ch in _plain(text):
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch < " " or ch == "\x7f" or _CONTROL.match(ch):
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return _string_literal(
+        text, lambda ch: f"\\u{ord(ch):04x}" if ch < " " or ch == "\x7f" or _CONTROL.match(ch) else None)
 
 
 def xml_text(text: object) -> str:
