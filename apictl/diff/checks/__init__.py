@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ..compare import BOTH, NARROW, NEUTRAL, SET, UNKNOWN, WIDEN
 
@@ -99,3 +99,22 @@ def load_all_checks() -> None:
 def run_all(ctx: "DiffContext") -> Iterator[Change]:
     for module in _modules()[1:]:
         yield from module.run(ctx)
+
+
+def media_type_changes(old: dict, new: dict, label: str, ids: tuple[str, str, str, str],
+                       say: Callable[[str, str], str]) -> Iterator[Change]:
+    """Media types removed/added under one body or response, and schemas appearing/vanishing under a kept one.
+
+    ``ids`` are the (removed, added, schema-added, schema-removed) check ids; ``say(name, what)`` words the message.
+    """
+    removed, added, schema_added, schema_removed = ids
+    for name in sorted(old.keys() - new.keys()):
+        yield Change(removed, say(name, "removed"), old[name].at, label)
+    for name in sorted(new.keys() - old.keys()):
+        yield Change(added, say(name, "added"), new[name].at, label)
+    for name in sorted(old.keys() & new.keys()):
+        was, now = old[name].schema, new[name].schema
+        if was is None and now is not None:
+            yield Change(schema_added, say(name, "schema added"), new[name].at, label)
+        elif was is not None and now is None:
+            yield Change(schema_removed, say(name, "schema removed"), new[name].at, label)

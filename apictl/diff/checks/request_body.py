@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..context import DiffContext
-from . import ERR, INFO, Change, declare
+from . import ERR, INFO, Change, declare, media_type_changes
 from .schema import schema_changes
 
 declare("request_body", [
@@ -36,19 +36,10 @@ def run(ctx: DiffContext) -> Iterator[Change]:
             yield Change("request-body-became-required", "request body became required", new.at, label)
         elif old.required and not new.required:
             yield Change("request-body-became-optional", "request body became optional", new.at, label)
-        for name in sorted(old.content.keys() - new.content.keys()):
-            yield Change("request-body-media-type-removed", f"request media type '{name}' removed",
-                         old.content[name].at, label)
-        for name in sorted(new.content.keys() - old.content.keys()):
-            yield Change("request-body-media-type-added", f"request media type '{name}' added",
-                         new.content[name].at, label)
-        for name in sorted(old.content.keys() & new.content.keys()):
-            was, now = old.content[name].schema, new.content[name].schema
-            if was is None and now is not None:
-                yield Change("request-body-media-type-schema-added", f"request media type '{name}': schema added",
-                             new.content[name].at, label)
-            elif was is not None and now is None:
-                yield Change("request-body-media-type-schema-removed", f"request media type '{name}': schema removed",
-                             new.content[name].at, label)
+        yield from media_type_changes(
+            old.content, new.content, label,
+            ("request-body-media-type-removed", "request-body-media-type-added",
+             "request-body-media-type-schema-added", "request-body-media-type-schema-removed"),
+            lambda name, what: f"request media type '{name}'{':' if what.startswith('schema') else ''} {what}")
         for name, node in ctx.body_pairs(pair):
             yield from schema_changes(ctx, "request", "body", node, f"request body ({name})", label)

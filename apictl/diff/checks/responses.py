@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..context import DiffContext
-from . import ERR, INFO, WARN, Change, declare
+from . import ERR, INFO, WARN, Change, declare, media_type_changes
 from .schema import schema_changes
 
 declare("responses", [
@@ -34,20 +34,12 @@ def run(ctx: DiffContext) -> Iterator[Change]:
             yield Change(f"response-{kind}-status-added", f"response {status} added", new[status].at, label)
         for status in sorted(old.keys() & new.keys()):
             was, now = old[status], new[status]
-            for name in sorted(was.content.keys() - now.content.keys()):
-                yield Change("response-media-type-removed", f"response {status}: media type '{name}' removed",
-                             was.content[name].at, label)
-            for name in sorted(now.content.keys() - was.content.keys()):
-                yield Change("response-media-type-added", f"response {status}: media type '{name}' added",
-                             now.content[name].at, label)
-            for name in sorted(was.content.keys() & now.content.keys()):
-                a, b = was.content[name].schema, now.content[name].schema
-                if a is None and b is not None:
-                    yield Change("response-body-media-type-schema-added", f"response {status} ({name}): schema added",
-                                 now.content[name].at, label)
-                elif a is not None and b is None:
-                    yield Change("response-body-media-type-schema-removed",
-                                 f"response {status} ({name}): schema removed", now.content[name].at, label)
+            yield from media_type_changes(
+                was.content, now.content, label,
+                ("response-media-type-removed", "response-media-type-added",
+                 "response-body-media-type-schema-added", "response-body-media-type-schema-removed"),
+                lambda name, what, status=status: (f"response {status} ({name}): {what}" if what.startswith("schema")
+                                                   else f"response {status}: media type '{name}' {what}"))
             for key in sorted(was.headers.keys() - now.headers.keys()):
                 h = was.headers[key]
                 check_id = "required-response-header-removed" if h.required else "optional-response-header-removed"
