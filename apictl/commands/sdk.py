@@ -29,7 +29,7 @@ def sdk(
     from ..model.api import build_api
     from ..sdk.generate import GenerateOptions, generate, load_target
     from ..source import InputError, open_spec
-    from .common import check_choice
+    from ..options import check_choice
 
     check_choice(api_type, ("rest", "http"), "--api-type")
     load_target(lang)

@@ -13,7 +13,8 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..commands.common import check_choice, emit, use_color
+from ..options import check_choice, use_color
+from ..output import emit
 from ..config import Config, load_config
 from ..model.api import Api, build_api
 from ..report import FORMATS, Report, ReportItem, RuleInfo, render

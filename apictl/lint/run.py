@@ -5,7 +5,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..commands.common import check_choice, emit, parse_params, use_color
+from ..options import check_choice, parse_params, use_color
+from ..output import emit
 from ..config import Config, check_rule_ids, load_config
 from ..report import FORMATS, Report, ReportItem, RuleInfo, render
 from ..source import SpecSource, format_pointer, open_spec

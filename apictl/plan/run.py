@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..commands.common import check_choice, emit
+from ..options import check_choice
+from ..output import emit, write_file
 from ..source.errors import InputError
 from .pipeline import Desired, load_desired
 
@@ -126,8 +127,10 @@ def run_export(opts: ExportOptions) -> int:
         note = size_note(size, fmt) if fmt != "terraform" else None
         if note:
             sys.stderr.write(note + "\n")
-        emit(text, target)
-        if target is not None:
+        if target is None:
+            emit(text, None)
+        else:
+            write_file(target, text, replace=opts.force, what=f"{fmt} export")
             sys.stderr.write(f"wrote {fmt} ({size:,} bytes) to {target}\n")
     return 0
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..output import write_file
 from ..source.errors import InputError
 from .resources import OPAQUE_PROPERTIES, ResourceGraph, canonical_json, resource_refs
 
@@ -88,14 +88,8 @@ def to_json(state: State) -> str:
 
 
 def write_state(path: Path, state: State) -> None:
-    """Write atomically (a temporary file renamed over the old one)."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(to_json(state), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise InputError(f"cannot write state file: {exc.strerror}", str(path)) from None
+    """Write atomically and durably (see :mod:`apictl.output`): readers never see a partial state."""
+    write_file(path, to_json(state), what="state file")
 
 
 def read_state(path: Path, title: str, api_type: str, stage: str) -> State:
