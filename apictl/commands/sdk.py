@@ -17,6 +17,9 @@ def sdk(
                                              "built-in ones file by file."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty --out, overwriting files."),
     api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred)."),
+    include_cors: bool = typer.Option(False, "--include-cors", help="Keep CORS preflight operations (OPTIONS "
+                                      "answered by a mock integration); clients never call them, so they are left "
+                                      "out by default."),
 ) -> None:
     """Generate a client SDK from a spec.
 
@@ -40,7 +43,8 @@ def sdk(
         raise InputError(f"{len(sources)} APIs in this template; SDKs are made from one spec at a time", spec)
     source = sources[0]
     api = build_api(source.workspace, api_type)
-    result = generate(api, GenerateOptions(lang=lang, out=out, name=name, templates=templates, force=force))
+    result = generate(api, GenerateOptions(lang=lang, out=out, name=name, templates=templates, force=force,
+                                           include_cors=include_cors))
     for note in result.notes:
         sys.stderr.write(f"{source.label}: note: {note}\n")
     typer.echo(f"wrote {len(result.files)} files to {out}")

@@ -44,7 +44,7 @@ from typing import Any, Callable
 import jinja2
 
 from ..source.errors import InputError
-from .model import SdkApi, SpecText, TypeRef, build_sdk_model
+from .model import Model, SdkApi, SpecText, TypeRef, build_sdk_model
 from .naming import ESCAPERS, LanguageNaming, Scope
 
 TEMPLATES_ROOT = Path(__file__).resolve().parent.parent / "sdk_templates"
@@ -102,10 +102,25 @@ def assign_names(sdk: SdkApi, naming: LanguageNaming) -> list[str]:
     types = Scope(reserved=naming.keywords | naming.type_reserved)
     for model in sdk.models:
         model.name = types.claim(naming.type_name(model.raw_name))
-    for model in sdk.models:
+    joiner = "_" if naming.member_case == "snake" else ""
+    done: set[int] = set()
+
+    def name_properties(model: Model) -> None:
+        """Own properties get names free of the names inherited through allOf (bases are named first)."""
+        if id(model) in done:
+            return
+        done.add(id(model))
+        for base in model.bases:
+            if base.model is not None:
+                name_properties(base.model)
+        own = {id(p) for p in model.properties}
         scope = Scope(reserved=naming.property_reserved)
+        scope.taken |= {p.name.lower() for p in model.all_properties if id(p) not in own and p.name}
         for prop in model.properties:
-            prop.name = scope.claim(naming.property_name(prop.wire_name), "_" if naming.member_case == "snake" else "")
+            prop.name = scope.claim(naming.property_name(prop.wire_name), joiner)
+
+    for model in sdk.models:
+        name_properties(model)
         values = Scope()
         for value in model.values:
             value.name = values.claim(naming.enum_name(value.value), "_")
@@ -227,6 +242,7 @@ class GenerateOptions:
     name: str | None = None
     templates: Path | None = None
     force: bool = False
+    include_cors: bool = False  # keep CORS preflight operations (OPTIONS with a mock integration)
 
 
 @dataclass
@@ -241,7 +257,7 @@ def generate(api: Any, options: GenerateOptions) -> GenerateResult:
     if options.templates is not None and not options.templates.is_dir():
         raise InputError("--templates must be a folder", str(options.templates))
     check_out_dir(options.out, options.force)
-    sdk = build_sdk_model(api)
+    sdk = build_sdk_model(api, options.include_cors)
     notes = list(sdk.notes) + assign_names(sdk, target.naming)
     settings = target.settings(sdk, options.name)
     files = render(sdk, target, settings, options.templates)
