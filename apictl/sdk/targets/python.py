@@ -35,8 +35,10 @@ NAMING = LanguageNaming(
     operation_suffixes=("_raw",),
 )
 _PACKAGE = re.compile(r"[a-z][a-z0-9_]*\Z")
-_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "date": "datetime.date",
-            "datetime": "datetime.datetime", "binary": "bytes", "any": "Any", "null": "None"}
+# client.py imports its modules under underscore names (``_models``, ``_datetime``, ``_httpx``): a method named
+# ``models`` or ``datetime`` (made from an operation id) would otherwise shadow them in the annotations after it.
+_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "date": "_datetime.date",
+            "datetime": "_datetime.datetime", "binary": "bytes", "any": "Any", "null": "None"}
 
 
 def python_type(t: TypeRef, *, body: bool = False, _seen: frozenset[int] = frozenset()) -> str:
@@ -48,7 +50,7 @@ def python_type(t: TypeRef, *, body: bool = False, _seen: frozenset[int] = froze
         text = f"dict[str, {python_type(t.values, body=body, _seen=_seen)}]"
     elif t.kind == "model" and t.model is not None:
         model = t.model
-        options = [f"models.{model.name}"]
+        options = [f"_models.{model.name}"]
         if body and model.kind == "object":
             options.append("dict[str, Any]")
         elif body and model.kind == "enum":
