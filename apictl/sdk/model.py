@@ -388,6 +388,29 @@ def build_sdk_model(api: Api, include_cors: bool = False) -> SdkApi:
     return _Builder(api, include_cors).build()
 
 
+def body_variants(op: Operation) -> list[Operation]:
+    """The operation, plus one more per request-body schema its primary media type does not share (Discord's
+    multipart body adds ``files[n]`` to the JSON one): every media type stays reachable with a body type that fits
+    it, as ``<operation> multipart`` / ``form`` / ``json``... (named per language like any operation)."""
+    if op.body is None:
+        return [op]
+    choices = {id(c) for c in op.body.choices}
+    rest = [c for c in op.body.contents if id(c) not in choices]
+    out = [op]
+    while rest:
+        body = RequestBody(op.body.required, op.body.description, rest)
+        picked = {id(c) for c in body.choices}
+        kind = body.primary.kind
+        variant = Operation(
+            key=op.key, raw_name=f"{op.raw_name} {kind if kind != 'binary' else 'binary'}",
+            operation_id=op.operation_id, method=op.method, path=op.path, summary=op.summary,
+            description=op.description, tags=op.tags, params=op.params, body=body, responses=op.responses,
+            auth=op.auth, deprecated=op.deprecated)
+        out.append(variant)
+        rest = [c for c in rest if id(c) not in picked]
+    return out
+
+
 def is_cors_preflight(op) -> bool:
     """An OPTIONS operation that API Gateway answers with a mock integration (what "Enable CORS" creates)."""
     if op.http_method != "OPTIONS":
@@ -521,7 +544,7 @@ class _Builder:
             if not self.include_cors and is_cors_preflight(op):
                 preflights.append(op.path)
                 continue
-            operations.append(self.operation(op))
+            operations.extend(body_variants(self.operation(op)))
         if preflights:
             self.notes.append(f"{len(preflights)} CORS preflight operation{'s' if len(preflights) > 1 else ''} "
                               "(OPTIONS with a mock integration) left out; --include-cors keeps them")

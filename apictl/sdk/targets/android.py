@@ -28,7 +28,7 @@ List Map Date ArrayList LinkedHashMap Locale TimeZone Objects Arrays Collections
 IOException Type TypeToken Gson JsonElement JsonObject JsonArray JsonPrimitive JsonNull JsonParser JsonParseException
 TypeAdapter JsonReader JsonWriter JsonToken JsonAdapter SerializedName JsonSerializer JsonDeserializer
 JsonSerializationContext JsonDeserializationContext OkHttpClient Request Response Call Callback MediaType RequestBody
-HttpUrl Headers Credentials
+HttpUrl Headers Credentials TypeAdapterFactory JsonTreeWriter Field Modifier ParameterizedType ExplicitNulls
 """.split())
 # Every method of java.lang.Object: an operation named like one would override it (finalize: the client would call
 # the API when garbage-collected) or not compile (getClass, wait, notify are final).

@@ -125,8 +125,9 @@ def _model_schema(model: Model, ref: RefName) -> dict[str, Any]:
         own["required"] = required
     if model.additional is not None:
         own["additionalProperties"] = _schema(model.additional, ref)
-    if model.bases and not flatten:
-        return {"allOf": [_schema(b, ref) for b in model.bases] + [own]}
+    if model.bases and not flatten:  # a base's own nullability does not make this model nullable
+        return {"allOf": [_schema(TypeRef(b.kind, b.format, b.items, b.values, b.model), ref) for b in model.bases]
+                + [own]}
     return own
 
 
@@ -229,6 +230,26 @@ def models_json_schema(sdk: SdkApi, shared: dict[Model, Model] | None = None) ->
 _REBUILD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.model_rebuild\(\)$\n?", re.M)
 
 
+_DISCRIMINATED = re.compile(r"^(class \w+\(RootModel\[)(.+)(\]\):\n    root: )(.+?) = Field\(\.\.\., discriminator=('[^']*')\)$",
+                            re.M)
+
+
+def open_discriminated_unions(code: str) -> str:
+    """A discriminated union keeps a value whose tag the spec does not list (a newer API's variant) as a plain dict
+    instead of failing the whole response, like the Swift, Java and JS SDKs' unknown case. Known tags are still
+    chosen by the discriminator."""
+    def rewrite(m: re.Match[str]) -> str:
+        return (f"{m.group(1)}{m.group(2)} | dict[str, Any]{m.group(3)}Annotated[{m.group(4)}, "
+                f"Field(discriminator={m.group(5)})] | dict[str, Any] = Field(..., union_mode='left_to_right')")
+
+    code, count = _DISCRIMINATED.subn(rewrite, code)
+    if count:
+        code = code.replace("from __future__ import annotations\n",
+                            "from __future__ import annotations\n\nfrom typing import Annotated, Any\n"
+                            "from pydantic import Field\n", 1)
+    return code
+
+
 def generate_models(sdk: SdkApi) -> str:
     """models.py: datamodel-code-generator's classes on the package's deferred-build bases, then the aliases.
 
@@ -253,6 +274,7 @@ def generate_models(sdk: SdkApi) -> str:
     if not isinstance(code, str):
         raise GenerationError("datamodel-code-generator returned several modules; expected one")
     code = _REBUILD.sub("", code).rstrip("\n") + "\n"
+    code = open_discriminated_unions(code)
     aliases = [f"{m.name} = {shared[m].name}\n" for m in sdk.models if shared[m] is not m]
     if aliases:
         code += "\n\n# Models with the same schema share one class.\n" + "".join(aliases)
