@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,16 @@ def need_corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS} (it sits beside the repository in CI)")
     return CORPUS
+
+
+def pytest_runtest_setup(item):
+    """Long tests (``@pytest.mark.long(seconds=N)``, run with ``-m long``) are skipped when APICTL_CI_DEADLINE (a Unix
+    time, set by .ci/run) does not leave them the N seconds they take, so CI stays inside its time limit."""
+    marker = item.get_closest_marker("long")
+    deadline = os.environ.get("APICTL_CI_DEADLINE")
+    if marker is None or not deadline:
+        return
+    needed = float(marker.kwargs.get("seconds", 0))
+    left = float(deadline) - time.time()
+    if needed > left:
+        pytest.skip(f"needs ~{needed:.0f} s; {max(left, 0):.0f} s are left of CI's time budget")

@@ -84,7 +84,7 @@ def run_swift(base: Path, sdk: Path, url: str, out: Path) -> subprocess.Complete
     shutil.copy(HERE / "RoundTrip.swift", tests / "RoundTrip.swift")
     env = {**os.environ, "RT_URL": url, "RT_OUT": str(out),
            "PATH": os.pathsep.join([str(Path(swift).parent), os.environ.get("PATH", "")])}
-    return subprocess.run([swift, "test", "--build-path", str(base / "swift-build"), "--filter", "RoundTrip"],
+    return subprocess.run([swift, "test", "--build-path", str(base / "swift-build"), "--filter", "RoundTrip/testRoundTrip"],
                           cwd=sdk, capture_output=True, text=True, timeout=1800, env=env)
 
 
