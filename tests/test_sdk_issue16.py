@@ -146,6 +146,21 @@ def test_multipart_sends_files_as_file_parts(sdk):
                      ('form-data; name="meta"', "application/json", b'{"owner":"me"}')]
 
 
+def test_a_media_type_with_its_own_schema_gets_its_own_method(sdk, sdks):
+    client, seen = mock_client(sdk, (204, b""))
+    client.create_attachment(body={"title": "t"})
+    client.create_attachment_multipart(body={"title": "t", "files": [("a.txt", b"A"), b"B"]})
+    assert seen[0].content == b'{"title":"t"}'
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + seen[1].headers["content-type"].encode() + b"\r\n\r\n" + seen[1].content)
+    assert [(p["Content-Disposition"], p.get_payload(decode=True)) for p in message.iter_parts()] == [
+        ('form-data; name="files"; filename="a.txt"', b"A"), ('form-data; name="files"; filename="files"', b"B"),
+        ('form-data; name="title"', b"t")]
+    assert "createAttachmentMultipart(" in (sdks["js"] / "index.d.ts").read_text()
+    assert "func createAttachmentMultipart(" in next(sdks["ios"].rglob("Client.swift")).read_text()
+    assert " createAttachmentMultipart(" in next(sdks["android"].rglob("ApiClient.java")).read_text()
+
+
 # -- 6, 10: open enums, typed decoding errors, problem+json messages ---------------------------------------------------
 def test_python_enums_keep_unknown_values(sdk):
     client, _ = mock_client(sdk, (200, {"status": "deleted", "ttl": 7}))

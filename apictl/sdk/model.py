@@ -402,7 +402,7 @@ def body_variants(op: Operation) -> list[Operation]:
         picked = {id(c) for c in body.choices}
         kind = body.primary.kind
         variant = Operation(
-            key=op.key, raw_name=f"{op.raw_name} {kind if kind != 'binary' else 'binary'}",
+            key=op.key, raw_name=f"{op.raw_name} {kind}",
             operation_id=op.operation_id, method=op.method, path=op.path, summary=op.summary,
             description=op.description, tags=op.tags, params=op.params, body=body, responses=op.responses,
             auth=op.auth, deprecated=op.deprecated)
