@@ -7,7 +7,8 @@ compiled with the real toolchain:
 * iOS: ``swift build``. Big Swift packages take many minutes on two cores: they are in the long suite
   (``-m long``), which CI runs after the main suite when its 90 minutes allow (see ``SWIFT_MINUTES``).
 
-Generation must print no note about a construct left out; each build must finish with no error."""
+Generation must print no note about a construct it could not type (an unresolved $ref, an operation without a
+method); each build must finish with no error."""
 from __future__ import annotations
 
 import json
@@ -46,7 +47,7 @@ def generate(name: str, lang: str, tmp_path: Path) -> Path:
     result = run_apictl("sdk", str(spec), "--lang", lang, "--out", str(out), timeout=600)
     seconds = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-3000:]
-    left_out = [line for line in result.stderr.splitlines() if "left out" in line or "typed as any" in line]
+    left_out = [line for line in result.stderr.splitlines() if "typed as any" in line or "has no SDK method" in line]
     assert not left_out, left_out
     print(f"\n{name} {lang}: generated in {seconds:.1f} s")
     return out
