@@ -43,7 +43,9 @@ for module in (validate, rules, diff, plan, sdk):
 
 def run() -> None:
     try:
-        app(standalone_mode=True)
+        # one name however it was started (`apictl`, `python -m apictl`): usage lines and the completion
+        # variable (_APICTL_COMPLETE) must not depend on it
+        app(standalone_mode=True, prog_name="apictl")
     except InputError as exc:
         sys.stderr.write(exc.one_line() + "\n")
         sys.exit(2)

@@ -7,16 +7,20 @@ from typing import Optional
 
 import typer
 
+from . import complete
+
 
 def sdk(
     spec: str = typer.Argument(..., help="The spec file (or git:REF:path, or a SAM/CloudFormation template)."),
-    lang: str = typer.Option(..., "--lang", "-l", help="Target language: python, js, ios or android."),
+    lang: str = typer.Option(..., "--lang", "-l", help="Target language: python, js, ios or android.",
+                            autocompletion=complete.sdk_languages),
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the SDK to (must be empty unless --force)."),
     name: Optional[str] = typer.Option(None, "--name", "-n", help="Package name (default: from info.title)."),
     templates: Optional[Path] = typer.Option(None, "--templates", help="Folder of templates that override the "
                                              "built-in ones file by file."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty --out, overwriting files."),
-    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred)."),
+    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred).",
+                                            autocompletion=complete.api_types),
 ) -> None:
     """Generate a client SDK from a spec.
 

@@ -6,18 +6,23 @@ from typing import List, Optional
 
 import typer
 
+from . import complete
+
 FORMAT_HELP = "Output format: text, json, sarif, github, junit or markdown."
 
 
 def validate(
     files: Optional[List[str]] = typer.Argument(None, help="Spec files, SAM/CloudFormation templates or git:REF:path. "
                                                 "Default: the `specs` listed in apictl.yaml."),
-    format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+    format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP,
+                               autocompletion=complete.report_formats),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 on findings at or above: error, warning or info "
-                                          "(default: error, or fail_on in the config)."),
+                                          "(default: error, or fail_on in the config).",
+                                          autocompletion=complete.lint_levels),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file (default: nearest apictl.yaml "
                                           "or pyproject.toml with [tool.apictl])."),
-    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred and reported)."),
+    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred and reported).",
+                                            autocompletion=complete.api_types),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE for ${KEY} in CloudFormation "
                                               "Fn::Sub values; repeatable."),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="Fetch http(s) $refs (off by default)."),
