@@ -101,6 +101,7 @@ def deploy(
                                          "created (physical ids), written after every step. Without it, "
                                          "everything is created anew."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal)."),
 ) -> None:
     """Apply the plan of a stage through the API Gateway API (needs boto3: pip install 'apictl[deploy]'):
     import or put-rest-api (overwrite) the body, create a deployment when the definition changed,
@@ -115,7 +116,7 @@ def deploy(
     from ..plan.run import DeployOptions, run_deploy
 
     raise typer.Exit(run_deploy(DeployOptions(stage=stage, endpoint_url=endpoint_url, region=region, state=state,
-                                              config=config)))
+                                              config=config, quiet=quiet)))
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from ..progress import SDK_OPERATIONS
 from . import complete
 
 
@@ -21,6 +22,8 @@ def sdk(
     force: bool = typer.Option(False, "--force", help="Write into a non-empty --out, overwriting files."),
     api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred).",
                                             autocompletion=complete.api_types),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal from "
+                               f"{SDK_OPERATIONS} operations)."),
 ) -> None:
     """Generate a client SDK from a spec.
 
@@ -44,7 +47,8 @@ def sdk(
         raise InputError(f"{len(sources)} APIs in this template; SDKs are made from one spec at a time", spec)
     source = sources[0]
     api = build_api(source.workspace, api_type)
-    result = generate(api, GenerateOptions(lang=lang, out=out, name=name, templates=templates, force=force))
+    result = generate(api, GenerateOptions(lang=lang, out=out, name=name, templates=templates, force=force,
+                                             progress=not quiet))
     for note in result.notes:
         sys.stderr.write(f"{source.label}: note: {note}\n")
     typer.echo(f"wrote {len(result.files)} files to {out}")

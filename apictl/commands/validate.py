@@ -6,6 +6,7 @@ from typing import List, Optional
 
 import typer
 
+from ..progress import VALIDATE_FILES
 from . import complete
 
 FORMAT_HELP = "Output format: text, json, sarif, github, junit or markdown."
@@ -35,6 +36,8 @@ def validate(
                                       "templates with APIs (for pre-commit hooks that pass every YAML file)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     no_color: bool = typer.Option(False, "--no-color", help="No colours in text output (also: NO_COLOR=1)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal from "
+                               f"{VALIDATE_FILES} files)."),
 ) -> None:
     """Validate specs: OpenAPI structure and semantics plus every x-amazon-apigateway extension.
 
@@ -51,7 +54,7 @@ def validate(
     code = run_validate(ValidateOptions(
         files=files or [], format=format, fail_on=fail_on, config=config, api_type=api_type, params=param or [],
         allow_remote=allow_remote, root=root, max_file_size=max_file_size, baseline=baseline,
-        write_baseline=write_baseline, only_openapi=only_openapi, output=output, no_color=no_color,
+        write_baseline=write_baseline, only_openapi=only_openapi, output=output, no_color=no_color, quiet=quiet,
     ))
     raise typer.Exit(code)
 
