@@ -53,17 +53,9 @@ def rules(
     if format == "json":
         typer.echo(json.dumps(rule.__dict__, indent=2))
         return
-    typer.echo(f"{rule.id}  ({rule.level}, {rule.family})\n")
-    typer.echo(rule.summary + ".")
-    if rule.rationale:
-        typer.echo("\nWhy: " + rule.rationale)
-    typer.echo("\nFix: " + rule.fix)
-    if rule.example:
-        typer.echo("\nExample that triggers it:\n")
-        for line in rule.example.splitlines():
-            typer.echo("    " + line)
-    typer.echo(f"\nTurn it off or change its level in apictl.yaml:\n\n    rules:\n      {rule.id}: off")
+    from ..lint.explain import explain_rule
 
+    typer.echo(explain_rule(rule))
 
 def register(app: typer.Typer) -> None:
     app.command("rules")(rules)
