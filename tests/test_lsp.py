@@ -138,12 +138,28 @@ def test_changes_are_linted_debounced_and_unsaved_fragments_count(tmp_path):
     run(scenario)
 
 
-def test_config_levels_ignores_and_files_that_are_not_apis(tmp_path):
+def test_config_levels_ignores_templates_and_files_that_are_not_apis(tmp_path):
     root = project(tmp_path, {
         "apictl.yaml": "rules:\n  operation-id-duplicate: warning\nignore:\n  - rule: ref-unresolved\n",
         "api.yaml": API, "schemas.yaml": SCHEMAS,
         "notes.yaml": "just: [some, yaml]\n",
         "broken-notes.yaml": "not: [an, api\n",
+        "template.yaml": """\
+            AWSTemplateFormatVersion: '2010-09-09'
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Api:
+                Type: AWS::Serverless::Api
+                Properties:
+                  StageName: prod
+                  DefinitionBody:
+                    openapi: 3.0.1
+                    info: {title: t, version: '1'}
+                    paths:
+                      /orders/{orderId}:
+                        get:
+                          responses: {'200': {description: ok}}
+            """,
     })
 
     async def scenario():
@@ -160,7 +176,19 @@ def test_config_levels_ignores_and_files_that_are_not_apis(tmp_path):
             editor.change(uri, API.replace("/pets/{petId}:", "/pets/mine:"))  # a marker: lints after the others
             await editor.wait_for(uri, lambda d: codes(d) == ["operation-id-duplicate"])
             assert notes not in editor.diagnostics and broken not in editor.diagnostics
-            assert (root / "schemas.yaml").as_uri() not in editor.diagnostics  # ignored in apictl.yaml
+            assert editor.diagnostics.get((root / "schemas.yaml").as_uri(), []) == []  # ignored in apictl.yaml
+
+            # the API inside a SAM template, linted in place
+            template = editor.open(root / "template.yaml")
+            found = await editor.wait_for(template, lambda d: "path-param-undeclared" in codes(d))
+            undeclared = next(d for d in found if d.code == "path-param-undeclared")
+            assert undeclared.range.start.line == 12 and undeclared.data["bodyDepth"] == 4
+            cli = json.loads(run_apictl("validate", "template.yaml", "-f", "json", cwd=root).stdout)["items"]
+            assert sorted((i["id"], i["line"], i["column"]) for i in cli) == \
+                sorted((d.code, d.range.start.line + 1, d.range.start.character + 1) for d in found)
+            action = (await editor.code_actions(template, [undeclared]))[0]
+            fixed = apply_edits((root / "template.yaml").read_text(), action.edit.changes[template])
+            assert "get:\n              x-apictl-ignore: [path-param-undeclared]\n              responses:" in fixed
         finally:
             await editor.stop()
 

@@ -103,20 +103,23 @@ class ApictlServer(LanguageServer):
         self.publish()
 
     def publish(self) -> None:
+        """Send each file's diagnostics when they changed; every file of a linted API gets a first (maybe
+        empty) list, which also clears what an earlier session left in the editor."""
         by_uri: dict[str, dict[tuple, Issue]] = {}
+        linted: set[str] = set()
         for result in self.results.values():
+            linted.update(path_to_uri(path) for path in result.files)
             for issue in result.issues:
                 key = (issue.line, issue.start, issue.end, issue.rule, issue.message)
                 by_uri.setdefault(path_to_uri(issue.path), {})[key] = issue
-        for uri in sorted(set(by_uri) | set(self.published)):
+        for uri in sorted(set(by_uri) | linted | set(self.published)):
             issues = by_uri.get(uri, {})
             keys = sorted(issues, key=lambda k: (k[0], k[1], str(k[3]), k[4]))
             if self.published.get(uri) == keys:
+                if not keys and uri not in linted:
+                    del self.published[uri]
                 continue
-            if keys:
-                self.published[uri] = keys
-            else:
-                self.published.pop(uri, None)
+            self.published[uri] = keys
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                 uri=uri, diagnostics=[self.diagnostic(issues[k]) for k in keys]))
 
