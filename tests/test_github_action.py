@@ -241,10 +241,23 @@ def test_diff_without_a_base_and_bad_inputs_fail_with_one_clear_error(tmp_path):
 
 @pytest.mark.parametrize("doc", ["docs/ci.md", "README.md"])
 def test_docs_show_the_action_with_its_real_inputs(doc):
-    text = (ROOT / doc).read_text()
+    import textwrap
+
     inputs = set(action()["inputs"])
-    blocks = re.findall(r"uses: apictl/apictl@\S+\n((?:\s+.*\n)+?)(?=\s*-|\s*```)", text)
-    assert blocks, f"{doc} shows no use of the action"
-    for block in blocks:
-        used = set(re.findall(r"^\s+([a-z-]+):", block.split("with:", 1)[-1], re.M)) - {"with"}
-        assert used <= inputs, used - inputs
+    used = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if str(node.get("uses", "")).startswith("apictl/apictl@"):
+                used.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for block in re.findall(r"```yaml\n(.*?)```", (ROOT / doc).read_text(), re.S):
+        walk(YAML(typ="safe").load(textwrap.dedent(block)))
+    assert used, f"{doc} shows no use of the action"
+    for step in used:
+        assert set(step.get("with") or {}) <= inputs, set(step["with"]) - inputs
