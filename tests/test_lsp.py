@@ -121,6 +121,13 @@ def test_changes_are_linted_debounced_and_unsaved_fragments_count(tmp_path):
             await editor.wait_for(schemas_uri, lambda d: codes(d) == ["ref-unresolved"])
             editor.change(schemas_uri, SCHEMAS.replace("'#/Owner'", "'#/Person'"))
             await editor.wait_for(schemas_uri, lambda d: d == [])
+            # a syntax error in the fragment: reported on it (and on the spec's $ref); fixing it re-lints both
+            editor.change(schemas_uri, SCHEMAS + "Broken: [\n")
+            await editor.wait_for(schemas_uri, lambda d: len(d) == 1 and d[0].code is None)
+            await editor.wait_for(uri, lambda d: codes(d) == ["ref-target-unreadable"])
+            editor.change(schemas_uri, SCHEMAS.replace("'#/Owner'", "'#/Person'"))
+            await editor.wait_for(schemas_uri, lambda d: d == [])
+            await editor.wait_for(uri, lambda d: d == [])
             editor.change(schemas_uri, SCHEMAS.replace("Pet:", "Animal:"))  # the spec's $ref now dangles
             api = await editor.wait_for(uri, lambda d: codes(d) == ["ref-unresolved"])
             assert api[0].range.start.line == 13 and "schemas.yaml#/Pet" in api[0].message

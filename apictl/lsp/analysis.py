@@ -84,9 +84,11 @@ def is_api_document(data: Any) -> bool:
     return is_template(data) and bool(find_embedded_apis(data))
 
 
-def lint_api(path: Path, texts: dict[str, str], configs: ConfigCache) -> ApiResult | None:
+def lint_api(path: Path, texts: dict[str, str], configs: ConfigCache, part_of_api: bool = False) -> ApiResult | None:
     """Lint the API whose root file is ``path`` (its text from ``texts`` when open in the editor).
-    None when the file is not an API document at all (any other YAML or JSON file)."""
+    None when the file is not an API document at all (any other YAML or JSON file). ``part_of_api``: the
+    file is reached by an open API's $refs, so it is ours even when it does not look like a spec (a
+    syntax error in it is reported on it)."""
     key = os.path.normpath(str(path))
     text = texts.get(key)
     result = ApiResult(path=path, files={path})
@@ -101,7 +103,7 @@ def lint_api(path: Path, texts: dict[str, str], configs: ConfigCache) -> ApiResu
     try:
         root = reader.load(path, reader.display(path))
     except InputError as exc:
-        if text is None or not looks_like_api(text):
+        if text is None or not (part_of_api or looks_like_api(text)):
             return None
         line = max((exc.line or 1) - 1, 0)
         col = max((exc.column or 1) - 1, 0)
@@ -122,10 +124,26 @@ def lint_api(path: Path, texts: dict[str, str], configs: ConfigCache) -> ApiResu
     lines_of: dict[int, list[str]] = {}
     for source in sources_in(root, reader):
         linted = lint_source(source, config, options, baseline)
-        result.files.update(Path(os.path.normpath(str(d.path))) for d in source.workspace.documents.values())
+        result.files.update(_files_of(source.workspace))
         for finding in linted.findings:
             result.issues.append(_issue(finding, lines_of))
     return result
+
+
+def _files_of(workspace: Any) -> set[Path]:
+    """Every local file the API names: those loaded, and those its $refs name that could not be read (a
+    missing file, a syntax error), so that fixing one of them re-lints the API."""
+    from urllib.parse import unquote, urlsplit
+
+    files = set()
+    for document in workspace.documents.values():
+        path = Path(os.path.normpath(str(document.path)))
+        files.add(path)
+        for _, ref in document.refs:
+            file_part = ref.split("#", 1)[0]
+            if file_part and not urlsplit(file_part).scheme and not str(document.path).startswith(("http:", "https:")):
+                files.add(Path(os.path.normpath(str(path.parent / unquote(file_part)))))
+    return files
 
 
 def _issue(finding: Any, lines_of: dict[int, list[str]]) -> Issue:

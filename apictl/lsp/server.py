@@ -72,15 +72,16 @@ class ApictlServer(LanguageServer):
     async def _lint_later(self, path: Path, delay: float) -> None:
         await asyncio.sleep(delay)
         self.pending.pop(path, None)
-        roots = [path] + [root for root, result in self.results.items() if root != path and path in result.files]
-        for root in roots:
+        including = [root for root, result in self.results.items() if root != path and path in result.files]
+        for root in [path] + including:
             if self.version_of(root) is None:
                 continue  # closed meanwhile
             version = self.version_of(root)
             texts = self.open_texts()
+            part = root == path and bool(including)
             try:
                 result = await asyncio.get_running_loop().run_in_executor(self.lint_thread, lint_api, root, texts,
-                                                                          self.configs)
+                                                                          self.configs, part)
             except Exception as exc:  # noqa: BLE001 - an internal error must not stop the server
                 import traceback
 
