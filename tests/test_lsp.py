@@ -196,6 +196,14 @@ def test_config_levels_ignores_templates_and_files_that_are_not_apis(tmp_path):
             action = (await editor.code_actions(template, [undeclared]))[0]
             fixed = apply_edits((root / "template.yaml").read_text(), action.edit.changes[template])
             assert "get:\n              x-apictl-ignore: [path-param-undeclared]\n              responses:" in fixed
+
+            # apictl.yaml is read again when it changes; a broken one is reported, and linting goes on
+            (root / "apictl.yaml").write_text("rules:\n  no-such-rule: off\n")
+            editor.change(uri, API)
+            found = await editor.wait_for(uri, lambda d: any(x.code is None for x in d))
+            problem = next(x for x in found if x.code is None)
+            assert "apictl.yaml" in problem.message and "unknown rule id 'no-such-rule'" in problem.message
+            assert "operation-id-duplicate" in codes(found)
         finally:
             await editor.stop()
 
@@ -337,7 +345,7 @@ def test_quick_fix_adds_x_apictl_ignore_and_the_finding_goes_away(tmp_path):
         await editor.start(root)
         try:
             uri = editor.open(root / "api.yaml")
-            diagnostics = await editor.wait_for(uri, lambda d: len(d) == 2)
+            await editor.wait_for(uri, lambda d: len(d) == 2)
             text = API
             for rule in ("operation-id-duplicate", "path-param-undeclared"):
                 diagnostic = next(d for d in editor.diagnostics[uri] if d.code == rule)

@@ -63,17 +63,24 @@ class ConfigCache:
         cached = self._by_file.get(found)
         if cached is not None and cached[0] == stamp:
             return cached[1]
+        outcome: Config | InputError
         try:
-            config: Config | InputError = load_config(found)
-            from ..config import check_rule_ids
-            from ..lint.registry import RULES, load_all_rules
-
-            load_all_rules()
-            check_rule_ids(config, set(RULES))
+            outcome = _checked_config(found)
         except InputError as exc:
-            config = exc
-        self._by_file[found] = (stamp, config)
-        return config
+            outcome = exc
+        self._by_file[found] = (stamp, outcome)
+        return outcome
+
+
+def _checked_config(path: Path) -> Config:
+    """The config, with its rule ids checked as `apictl validate` checks them."""
+    from ..config import check_rule_ids
+    from ..lint.registry import RULES, load_all_rules
+
+    config = load_config(path)
+    load_all_rules()
+    check_rule_ids(config, set(RULES))
+    return config
 
 
 def is_api_document(data: Any) -> bool:

@@ -93,7 +93,7 @@ def _extension_names(placement: str | None, oas2: bool, cursor: Cursor, json_lik
 
 
 def _fields(name: str, rest: tuple, cursor: Cursor, json_like: bool) -> list[Choice]:
-    out = {}
+    out: dict[str, Choice] = {}
     for schema in schemas_at(load_schema(extension_index()[name].schema_file), rest):
         for field, sub in (schema.get("properties") or {}).items():
             out.setdefault(field, Choice(field, _key_text(field, cursor, json_like), "field", _type_of(sub),

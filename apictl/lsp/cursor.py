@@ -64,6 +64,7 @@ def _parse_line(text: str) -> _Line | None:
     if not stripped or stripped.startswith("#") or stripped in ("---", "..."):
         return None
     m = _LINE.match(text)
+    assert m is not None  # the pattern matches any line
     indent, dashes, rest = len(m["indent"]), m["dashes"], m["rest"]
     key_match = _KEY.match(rest)
     key = None
@@ -76,6 +77,7 @@ def _parse_line(text: str) -> _Line | None:
 def _yaml_cursor(lines: list[str], line: int, col: int) -> Cursor:
     before = lines[line][:col]
     m = _LINE.match(before)
+    assert m is not None  # the pattern matches any line
     indent, dashes, rest = len(m["indent"]), m["dashes"], m["rest"]
     key_col = indent + len(dashes)
     key_match = _KEY.match(rest)
@@ -179,6 +181,7 @@ def _json_cursor(lines: list[str], line: int, col: int) -> Cursor | None:
         word, start, quoted = text[open_string_start + 1:], open_string_start - line_start, True
     else:
         word_match = re.search(r"[A-Za-z0-9_.$-]*$", text)
+        assert word_match is not None  # matches the empty word at least
         word, start, quoted = word_match[0], word_match.start() - line_start, False
     if top["expect_key"]:
         return Cursor(path, True, None, word, start, quoted)
