@@ -5,7 +5,7 @@ import typer
 
 
 def lsp(
-    stdio: bool = typer.Option(True, "--stdio", help="Talk JSON-RPC over standard input and output (the only "
+    stdio: bool = typer.Option(True, "--stdio", show_default=False, help="Talk JSON-RPC over standard input and output (the only "
                                "transport; accepted because editors pass it)."),
 ) -> None:
     """Run the language server over stdio for OpenAPI YAML/JSON and SAM/CloudFormation templates: the
