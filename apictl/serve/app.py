@@ -42,8 +42,10 @@ class Gateway:
         self.auth_cache = ResultCache()
         self.jwks = JwksStore()
         env = {}
-        if definition.settings.aws_endpoint:
+        if definition.settings.aws_endpoint:  # a local endpoint: handlers' AWS SDKs go there, with dummy keys
             env["AWS_ENDPOINT_URL"] = definition.settings.aws_endpoint
+            if not os.environ.get("AWS_ACCESS_KEY_ID"):
+                env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
         self.lambdas = LambdaRuntime(definition.settings.handlers, env, definition.region, definition.account_id)
         self.port = port
         self.access_log_format = log_format(definition)

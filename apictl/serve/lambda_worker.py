@@ -62,8 +62,9 @@ def main() -> None:
     out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)  # the handler's print() and any stray writes go to standard error
     sys.stdout = sys.stderr
-    for path in (folder, os.getcwd()):
-        if path not in sys.path:
+    paths = [folder, os.getcwd()] + ([os.path.dirname(module)] if module.endswith(".py") else [])
+    for path in paths:
+        if path and path not in sys.path:
             sys.path.insert(0, path)
     try:
         handler = load_handler(module, function)
