@@ -218,8 +218,11 @@ def _jsonpath(expression: str) -> Any:
     return parse(expression)
 
 
-def json_path(document: Any, expression: str) -> Any:
-    """Jayway-style: a definite path gives the value (None when absent), an indefinite one a list."""
+MISSING = object()
+
+
+def json_path(document: Any, expression: str, missing: Any = None) -> Any:
+    """Jayway-style: a definite path gives the value (``missing`` when absent), an indefinite one a list."""
     expression = expression.strip() or "$"
     if expression == "$":
         return document
@@ -230,7 +233,7 @@ def json_path(document: Any, expression: str) -> Any:
         raise ValueError(f"invalid JSONPath '{expression}': {exc}") from None
     if indefinite:
         return matches
-    return matches[0] if matches else None
+    return matches[0] if matches else missing
 
 
 class Input:
@@ -261,8 +264,10 @@ class Input:
         document = self._document()
         if not self._parsed_ok and expression.strip() == "$":
             return json.dumps(document)
-        value = json_path(document, expression) if self._parsed_ok else None
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False) if value is not None else ""
+        value = json_path(document, expression, MISSING) if self._parsed_ok else MISSING
+        if value is MISSING:
+            return '""'  # an absent path renders as an empty JSON string
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
     def path(self, expression: str = "$") -> Any:
         document = self._document()
