@@ -98,6 +98,8 @@ class Gateway:
         else:
             req.trace_header = f"{new_trace_id(req.started)};Parent={os.urandom(8).hex()};Sampled=0"
         d = self.definition
+        if not d.is_rest:  # HTTP APIs have one id: $context.requestId = apigw-requestid
+            req.request_id = req.extended_request_id
         try:
             resp = await (self._rest(req) if d.is_rest else self._http(req))
         except GatewayFailure as failure:
@@ -140,7 +142,7 @@ class Gateway:
             if resp.trace and not resp.is_error:
                 resp.headers.append(("X-Amzn-Trace-Id", req.trace_header))
         else:
-            if self.definition.cors is not None:
+            if self.definition.cors is not None and not resp.preflight:
                 decorate(self.definition.cors, req, resp)
             resp.headers.append(("apigw-requestid", req.extended_request_id))
         if not any(n.lower() == "content-type" for n, _ in resp.headers) and resp.status != 204:

@@ -27,7 +27,7 @@ def preflight(cors: dict, req: GatewayRequest) -> Response | None:
     origin = req.header("origin")
     if req.method != "OPTIONS" or not origin or not req.header("access-control-request-method"):
         return None
-    resp = Response(204, [])
+    resp = Response(204, [], preflight=True)
     allowed = _allowed_origin(cors, origin)
     if allowed is None:
         return resp

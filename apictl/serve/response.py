@@ -18,6 +18,7 @@ class Response:
     body: bytes = b""
     trace: bool = False  # send X-Amzn-Trace-Id (AWS_PROXY, AWS and HTTP integrations)
     is_error: bool = False  # a gateway error (no trace header, counted as error in logs)
+    preflight: bool = False  # a CORS preflight the gateway answered itself
 
     def header(self, name: str) -> str | None:
         lower = name.lower()

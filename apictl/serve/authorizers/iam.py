@@ -16,6 +16,8 @@ def authorize(gw: Any, req: GatewayRequest) -> None:
                           definition.settings.credentials)
     except SignatureError as exc:
         kind = exc.type if exc.type in ("MISSING_AUTHENTICATION_TOKEN", "EXPIRED_TOKEN") else "INVALID_SIGNATURE"
+        if not definition.is_rest:
+            kind = "ACCESS_DENIED"  # HTTP APIs answer every IAM failure 403 {"message":"Forbidden"}
         raise GatewayFailure(kind, message=exc.message, log=f"SigV4: {exc.message}") from None
     account = definition.account_id
     user_arn = f"arn:aws:iam::{account}:user/{verified.access_key}"
