@@ -139,6 +139,8 @@ def test_ecommerce_example_runs_end_to_end(moto):
         customer = {"Authorization": "Bearer dev-token", "X-Customer-Id": "c-42"}
         with api.client() as c:
             assert c.get("products").status_code == 403  # API key required
+            preflight = c.options("products")  # REST CORS: the spec's MOCK OPTIONS method
+            assert preflight.status_code == 200 and preflight.headers["Access-Control-Allow-Methods"] == "GET,POST,OPTIONS"
             created = c.post("products", headers={"Authorization": mint()},
                              json={"name": "Espresso cup", "price": {"amount": 12.5, "currency": "EUR"},
                                    "category": "kitchen"})

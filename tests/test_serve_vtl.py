@@ -128,3 +128,26 @@ def test_gateway_response_templates_are_plain_substitution():
                      '"t": "method.request.header.X-Trace", "q": "method.request.querystring.q"}',
                      ctx, {"env": "dev"}, req)
     assert json.loads(out) == {"m": "Forbidden", "id": "r1", "s": "dev", "t": "t1", "q": "1"}
+
+
+def test_content_handling_tables():
+    import base64
+
+    from apictl.serve.content import convert_request_body, convert_response_body
+    from apictl.serve.gateway_errors import GatewayFailure
+
+    png = ["image/png"]
+    assert convert_request_body(base64.b64encode(b"\x00\x01"), "text/plain", png, "CONVERT_TO_BINARY") == b"\x00\x01"
+    assert convert_request_body(b"\x00\x01", "image/png", png, "CONVERT_TO_TEXT") == b"AAE="
+    assert convert_request_body(b"\x00\x01", "image/png", png, None) == b"\x00\x01"
+    try:
+        convert_request_body(b"not base64!", "text/plain", png, "CONVERT_TO_BINARY")
+        raise AssertionError("expected a 500")
+    except GatewayFailure as failure:
+        assert failure.type == "API_CONFIGURATION_ERROR"
+    # response side: text payload, binary Accept -> decoded; binary payload, text Accept -> encoded
+    assert convert_response_body(b"AAE=", "text/plain", "image/png", png, None) == b"\x00\x01"
+    assert convert_response_body(b"\x00\x01", "image/png", "application/json", png, None) == b"AAE="
+    assert convert_response_body(b"\x00\x01", "image/png", "image/png", png, None) == b"\x00\x01"
+    assert convert_response_body(b"\x00\x01", "image/png", "image/png", png, "CONVERT_TO_TEXT") == b"AAE="
+    assert convert_response_body(b"x", "text/plain", "*/*", [], None) == b"x"
