@@ -46,6 +46,7 @@ def rest_request_context(req: GatewayRequest, definition: Any) -> dict[str, Any]
         out["identity"]["apiKeyId"] = req.identity.get("apiKeyId")
     if req.authorizer is not None or req.authorizer_claims is not None:
         auth: dict[str, Any] = dict(req.authorizer or {})
+        auth.update(auth.pop("lambda", None) or {})  # HTTP API Lambda authorizer context, payload 1.0 shape
         if req.authorizer_claims is not None:
             auth["claims"] = req.authorizer_claims
         auth.setdefault("integrationLatency", 0)

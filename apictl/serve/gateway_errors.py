@@ -30,7 +30,7 @@ REST_ERRORS = {e.type: e for e in (
     GatewayError("BAD_REQUEST_BODY", 400, "Invalid request body", "BadRequestException"),
     GatewayError("DEFAULT_4XX", None, None, None),
     GatewayError("DEFAULT_5XX", None, None, None),
-    GatewayError("EXPIRED_TOKEN", 403, "Signature expired", "InvalidSignatureException"),
+    GatewayError("EXPIRED_TOKEN", 403, "Signature expired", "ExpiredTokenException"),
     GatewayError("INTEGRATION_FAILURE", 500, "Internal server error", "InternalServerErrorException"),
     GatewayError("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out", "InternalServerErrorException"),
     GatewayError("INVALID_API_KEY", 403, "Forbidden", "ForbiddenException"),
@@ -44,7 +44,7 @@ REST_ERRORS = {e.type: e for e in (
     GatewayError("RESOURCE_NOT_FOUND", 404, "Not Found", "ResourceNotFoundException"),
     GatewayError("THROTTLED", 429, "Too Many Requests", "TooManyRequestsException"),
     GatewayError("UNAUTHORIZED", 401, "Unauthorized", "UnauthorizedException"),
-    GatewayError("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported Media Type", "UnsupportedMediaTypeException"),
+    GatewayError("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported Media Type", "BadRequestException"),
     GatewayError("WAF_FILTERED", 403, "Forbidden", "WAFFilteredException"),
 )}
 
