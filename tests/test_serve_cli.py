@@ -136,3 +136,44 @@ def test_serve_is_registered_lazily():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert "serve" in run_apictl("--help").stdout
+
+
+TEMPLATE = """
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      DefinitionBody:
+        openapi: 3.0.1
+        info: {title: from a template, version: "1"}
+        paths:
+          /hello:
+            get:
+              responses: {"200": {description: ok}}
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${HelloFunction.Arn}/invocations
+          /backend:
+            get:
+              responses: {"200": {description: ok}}
+              x-amazon-apigateway-integration:
+                type: http_proxy
+                httpMethod: GET
+                uri: !Sub http://${BackendHost}/x
+"""
+
+
+def test_templates_run_with_intrinsics_resolved(tmp_path):
+    write_files(tmp_path, {"template.yaml": TEMPLATE,
+                           "fns.py": "def handler(e, c):\n    return {'statusCode': 200, 'body': c.function_name}\n"})
+    result = run_apictl("serve", str(tmp_path / "template.yaml"), "--port", "0", cwd=tmp_path)
+    assert result.returncode == 2 and "Lambda function 'HelloFunction' has no handler" in result.stderr
+    with serve(str(tmp_path / "template.yaml"), "--stage", "Prod", "--lambda", "HelloFunction=fns:handler",
+               "--param", "BackendHost=127.0.0.1:9", cwd=tmp_path) as api:
+        assert httpx.get(api.url + "hello").content == b"HelloFunction"
+        r = httpx.get(api.url + "backend")  # nothing listens on port 9: the integration fails like API Gateway's
+        assert (r.status_code, r.json()) == (500, {"message": "Internal server error"})

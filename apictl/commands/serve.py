@@ -33,6 +33,8 @@ def serve(
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Print one access-log line per "
                                     "request (the stage's accessLogSettings format) on standard output."),
     api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred)."),
+    param: Optional[List[str]] = typer.Option(None, "--param", help="KEY=VALUE for ${KEY} in CloudFormation Fn::Sub "
+                                              "values (a template's URIs); repeatable."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file (default: nearest apictl.yaml)."),
 ) -> None:
     """Serve the API on 127.0.0.1 exactly as API Gateway would run it: routing, validators, API keys and
@@ -54,7 +56,8 @@ def serve(
     check_choice(api_type, ("rest", "http"), "--api-type")
     options = LoadOptions(spec=spec, stage=stage, config=config, api_type=api_type, lambdas=lambda_ or [],
                           jwks=jwks or [], api_keys=api_key or [], credentials=credentials or [],
-                          aws_endpoint=aws_endpoint, region=region)
+                          aws_endpoint=aws_endpoint, region=region,
+                          params=param or [])
     _, config_path = load(options)  # fail fast on bad input, before binding the port
     raise typer.Exit(run_server(ServeOptions(host=host, port=port, watch=watch, access_log=access_log,
                                              load=lambda: load(options)[0]), config_path))

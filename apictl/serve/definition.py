@@ -135,6 +135,37 @@ def short_id(*parts: str, length: int = 10) -> str:
     return "".join(alphabet[b % len(alphabet)] for b in digest[:length])
 
 
+def static_value(value: Any, definition: "Definition") -> Any:
+    """A CloudFormation intrinsic in a URI (``Fn::Sub``, ``Ref``) as the string it deploys to: ``--param``
+    values and the pseudo parameters first; then ``${Fn.Arn}`` of an unknown resource becomes the ARN of a
+    Lambda function named after the resource (the name to give ``--lambda``) and ``${Name}`` its name."""
+    from ..source.intrinsics import is_intrinsic, substitute
+
+    if not is_intrinsic(value):
+        return value
+    params = {"AWS::Region": definition.region, "AWS::AccountId": definition.account_id, "AWS::Partition": "aws",
+              "AWS::URLSuffix": "amazonaws.com", "AWS::StackName": "local", **definition.settings.params}
+    resolved = substitute(value, params)
+    if isinstance(resolved, str):
+        return resolved
+    key, arg = next(iter(value.items()))
+    if key == "Ref" and isinstance(arg, str):
+        return arg
+    template = arg if isinstance(arg, str) else arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None
+    if key != "Fn::Sub" or template is None:
+        return value
+
+    def replace(m: re.Match) -> str:
+        name = m.group(1).strip()
+        if name in params:
+            return params[name]
+        if name.endswith(".Arn"):
+            return f"arn:aws:lambda:{definition.region}:{definition.account_id}:function:{name[:-4]}"
+        return name.split(".", 1)[0]
+
+    return re.sub(r"\$\{([^}!]+)\}", replace, template)
+
+
 def lambda_target(uri: Any, variables: dict[str, str], handlers: HandlerRegistry) -> LambdaTarget | None:
     """The function an integration/authorizer URI invokes, or None when the URI names none."""
     if not isinstance(uri, str):
@@ -206,6 +237,8 @@ def _method(d: Definition, op: Operation, validators: dict, default_validator: A
         d.problems.append(Problem(f"{op.label}: the integration is not an object", op.document,
                                   op.pointer + (INTEGRATION,)))
         return None
+    if "uri" in node and not isinstance(node["uri"], str):
+        node = {**node, "uri": static_value(node["uri"], d)}
     kind = str(node.get("type", "")).lower()
     allowed = REST_TYPES if d.is_rest else HTTP_TYPES
     path = "$default" if (not d.is_rest and op.path == "/$default") else op.path
@@ -314,6 +347,8 @@ def _authorizer(d: Definition, name: str, scheme: dict, doc: Document, ptr: tupl
     if name in d.authorizers:
         return d.authorizers[name]
     node = scheme.get("x-amazon-apigateway-authorizer") or {}
+    if "authorizerUri" in node and not isinstance(node["authorizerUri"], str):
+        node = {**node, "authorizerUri": static_value(node["authorizerUri"], d)}
     at = ptr + ("x-amazon-apigateway-authorizer",)
     kind = str(node.get("type", "")).lower()
     auth = Authorizer(name=name, type=kind, node=node, id=short_id(name, length=6))

@@ -25,6 +25,7 @@ class LoadOptions:
     credentials: list[str] = field(default_factory=list)
     aws_endpoint: str | None = None
     region: str | None = None
+    params: list[str] = field(default_factory=list)
 
 
 def load(options: LoadOptions) -> tuple[Definition, Path | None]:
@@ -58,5 +59,8 @@ def load(options: LoadOptions) -> tuple[Definition, Path | None]:
     settings = build_settings(config.raw.get("serve"), config.error, folder, lambdas=options.lambdas,
                               jwks=options.jwks, api_keys=options.api_keys, credentials=options.credentials,
                               aws_endpoint=options.aws_endpoint, region=options.region)
+    from ..options import parse_params
+
+    settings.params = {**config.params, **parse_params(options.params)}
     definition = build_definition(api, stage_name, dict(stage.settings) if stage else {}, settings)
     return definition, config.path

@@ -34,6 +34,7 @@ class ServeSettings:
     aws_endpoint: str | None = None
     region: str | None = None
     folder: Path = field(default_factory=Path.cwd)  # where relative handler modules/files are found
+    params: dict[str, str] = field(default_factory=dict)  # values for ${KEY} in CloudFormation Fn::Sub
 
 
 def _pairs(values: list[str] | None, flag: str) -> list[tuple[str, str]]:
