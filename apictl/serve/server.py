@@ -6,7 +6,7 @@ import asyncio
 import importlib.util
 import signal
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 

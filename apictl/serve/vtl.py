@@ -28,10 +28,9 @@ MAX_FOREACH = 1000
 
 
 def _loose_eq(a: Any, b: Any) -> bool:
-    if a is None and b == "" or b is None and a == "":
+    """Velocity's ``==`` as API Gateway evaluates it: a null reference equals the empty string."""
+    if (a is None and b == "") or (b is None and a == ""):
         return True
-    if isinstance(a, VtlMap | VtlList) or isinstance(b, VtlMap | VtlList):
-        return a == b
     return a == b
 
 
