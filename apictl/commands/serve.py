@@ -15,8 +15,8 @@ def serve(
     port: int = typer.Option(3000, "--port", "-p", help="Port on 127.0.0.1 (0 picks a free one)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     lambda_: Optional[List[str]] = typer.Option(None, "--lambda", "-l", help="NAME=module:function (a Python "
-                                                "handler) or NAME=-- command args (any runtime: event on stdin, "
-                                                "result on stdout) for the Lambda function NAME; repeatable."),
+                                                "handler) or 'NAME=-- command args' (any runtime: event on "
+                                                "stdin, result on stdout) for the Lambda function NAME; repeatable."),
     aws_endpoint: Optional[str] = typer.Option(None, "--aws-endpoint", help="Endpoint for AWS service integrations "
                                                "(e.g. a moto_server URL); also AWS_ENDPOINT_URL for handlers. "
                                                "Default: the real account."),
