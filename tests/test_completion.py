@@ -51,6 +51,7 @@ def test_stage_values_come_from_the_nearest_apictl_yaml(tmp_path):
     assert bash_complete("apictl plan --stage ", cwd=tmp_path) == ["dev", "prod", "preprod"]
     assert bash_complete("apictl deploy --stage pr", cwd=tmp_path) == ["prod", "preprod"]
     assert bash_complete("apictl export -s d", cwd=tmp_path) == ["dev"]
+    assert bash_complete("apictl serve --stage p", cwd=tmp_path) == ["prod", "preprod"]
     # both values of diff --stages SOURCE TARGET
     assert bash_complete("apictl diff --stages ", cwd=tmp_path) == ["dev", "prod", "preprod"]
     assert bash_complete("apictl diff --stages dev p", cwd=tmp_path) == ["prod", "preprod"]
