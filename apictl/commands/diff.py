@@ -6,6 +6,8 @@ from typing import Optional, Tuple
 
 import typer
 
+from . import complete
+
 FORMAT_HELP = "Output format: text, json, markdown (a changelog), github, junit or sarif."
 
 
@@ -14,17 +16,22 @@ def diff(
     revision: Optional[str] = typer.Argument(None, help="The new spec: a file, git:REF[:path] or stage:NAME."),
     stages: Optional[Tuple[str, str]] = typer.Option(None, "--stages", metavar="SOURCE TARGET",
                                                      help="What promoting SOURCE to TARGET changes: the API and the "
-                                                          "stage settings (apictl.yaml)."),
-    format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
-    fail_on: str = typer.Option("ERR", "--fail-on", help="Exit 1 on changes at or above ERR, WARN or INFO."),
-    level: str = typer.Option("INFO", "--level", help="Show changes at or above ERR, WARN or INFO."),
+                                                          "stage settings (apictl.yaml).",
+                                                     autocompletion=complete.stage_names),
+    format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP,
+                               autocompletion=complete.report_formats),
+    fail_on: str = typer.Option("ERR", "--fail-on", help="Exit 1 on changes at or above ERR, WARN or INFO.",
+                                autocompletion=complete.change_levels),
+    level: str = typer.Option("INFO", "--level", help="Show changes at or above ERR, WARN or INFO.",
+                              autocompletion=complete.change_levels),
     severity_file: Optional[Path] = typer.Option(None, "--severity-file", help="Lines '<check-id> <err|warn|info|none>' "
                                                  "(oasdiff --severity-levels format)."),
     ignore_file: Optional[Path] = typer.Option(None, "--ignore-file", help="Lines '<check-id> <METHOD> <path> [reason]'; "
                                                "globs allowed."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file with the stages (default: nearest "
                                           "apictl.yaml)."),
-    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred)."),
+    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred).",
+                                            autocompletion=complete.api_types),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="Fetch http(s) $refs (off by default)."),
     max_file_size: int = typer.Option(64, "--max-file-size", help="Largest file to read, in MiB."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),

@@ -1,9 +1,10 @@
 """GitHub Actions workflow commands: one annotation per item."""
 from __future__ import annotations
 
-from .item import Report
+from .item import Report, ReportItem
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+_OPERATIONS_IN_TITLE = 3
 
 
 def _escape_data(text: str) -> str:
@@ -14,10 +15,20 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _title(item: ReportItem) -> str:
+    """The id, and for a diff change the operation(s) it affects: 'response-property-removed (GET /pets)'."""
+    operations = item.extra.get("operations") or ([item.extra["operation"]] if item.extra.get("operation") else [])
+    if not operations:
+        return item.id
+    shown = ", ".join(operations[:_OPERATIONS_IN_TITLE])
+    more = len(operations) - _OPERATIONS_IN_TITLE
+    return f"{item.id} ({shown}{f' and {more} more' if more > 0 else ''})"
+
+
 def render(report: Report) -> str:
     lines = []
     for item in report.items:
         file = item.file.split(":", 2)[-1] if item.file.startswith("git:") else item.file
-        props = f"file={_escape_property(file)},line={item.line},col={item.column},title={_escape_property(item.id)}"
+        props = f"file={_escape_property(file)},line={item.line},col={item.column},title={_escape_property(_title(item))}"
         lines.append(f"::{_COMMAND.get(item.level, 'warning')} {props}::{_escape_data(item.message)}")
     return "\n".join(lines) + ("\n" if lines else "")
