@@ -61,6 +61,12 @@ class Change:
     at: tuple["Document", tuple] | None  # revision side, or base side for removals
     operation: str = ""  # "GET /pets/{id}"; "" for changes outside operations
     extra: dict[str, Any] = field(default_factory=dict)
+    # every operation the change affects, ``operation`` first (a shared schema reaches many)
+    operations: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.operations and self.operation:
+            self.operations = [self.operation]
 
     @property
     def method(self) -> str:
@@ -72,8 +78,8 @@ class Change:
 
 
 CHECKS: dict[str, Check] = {}
-# families with a run(ctx); the schema family is used by the parameter, body and response families
-RUNNERS = ("endpoints", "parameters", "request_body", "responses", "security")
+# families with a run(ctx), in report order; "schema" reports every schema root the others compare
+RUNNERS = ("endpoints", "parameters", "request_body", "responses", "schema", "security")
 
 
 def declare(family: str, rows: list[tuple[str, str, str]]) -> None:
@@ -88,8 +94,7 @@ def declare(family: str, rows: list[tuple[str, str, str]]) -> None:
 
 def _modules() -> list:
     modules = [import_module(f".{family}", __name__) for family in RUNNERS]
-    return [import_module(".schema", __name__), *modules, import_module("..gateway", __name__),
-            import_module("..stage_settings", __name__)]
+    return [*modules, import_module("..gateway", __name__), import_module("..stage_settings", __name__)]
 
 
 def load_all_checks() -> None:
@@ -97,7 +102,7 @@ def load_all_checks() -> None:
 
 
 def run_all(ctx: "DiffContext") -> Iterator[Change]:
-    for module in _modules()[1:]:
+    for module in _modules():
         yield from module.run(ctx)
 
 
