@@ -322,7 +322,7 @@ def _stage_variable_checks(ctx: DiffContext) -> Iterator[Change]:
     new_vars = sides.rev.variables if sides.rev else {}
     for name in sorted(used):
         at = (ctx.rev.document, used[name])
-        if sides.base and sides.rev and name in old_vars and name not in new_vars:
+        if not sides.promotion and sides.base and sides.rev and name in old_vars and name not in new_vars:
             yield Change("stage-variable-removed-while-referenced",
                          f"stage variable '{name}' removed from stage {sides.rev.name} but the API uses it", at)
         if sides.promotion and name not in old_vars:

@@ -1,7 +1,7 @@
 """GitHub Actions workflow commands: one annotation per item."""
 from __future__ import annotations
 
-from .item import Report
+from .item import Report, operations
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -19,5 +19,7 @@ def render(report: Report) -> str:
     for item in report.items:
         file = item.file.split(":", 2)[-1] if item.file.startswith("git:") else item.file
         props = f"file={_escape_property(file)},line={item.line},col={item.column},title={_escape_property(item.id)}"
-        lines.append(f"::{_COMMAND.get(item.level, 'warning')} {props}::{_escape_data(item.message)}")
+        ops = operations(item)
+        message = f"{', '.join(ops)}: {item.message}" if ops else item.message
+        lines.append(f"::{_COMMAND.get(item.level, 'warning')} {props}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
