@@ -46,3 +46,12 @@ def test_every_check_has_a_fixture_pair():
     missing = sorted(set(CHECKS) - set(CASES) - STAGE_CHECKS - {c for c in CHECKS if c.startswith("stage-")})
     assert missing == []
     assert len(CHECKS) >= 150
+
+
+def test_diff_catalogue_is_up_to_date():
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, str(root / "scripts" / "diff_catalogue.py"), "--check"])
+    assert result.returncode == 0, "docs/diff-checks.md is stale: run python scripts/diff_catalogue.py"
