@@ -343,3 +343,14 @@ def test_no_message_shows_a_python_repr():
                 seen += 1
                 assert not PYTHON_REPR.search(change.message), (folder.name, change.id, change.message)
     assert seen > 1000
+
+
+def test_gateway_messages_show_values_as_written(diff):
+    integration = {"type": "http_proxy", "httpMethod": "GET"}
+    moved = {**integration, "uri": "https://b.example", "connectionType": "INTERNET", "payloadFormatVersion": "1.0"}
+    changes = diff(spec(op_extra={"x-amazon-apigateway-integration": integration}),
+                   spec(op_extra={"x-amazon-apigateway-integration": moved}))
+    assert ids(changes) == {"integration-target-changed", "integration-payload-format-version-changed"}
+    for change in changes:
+        assert not PYTHON_REPR.search(change.message), change.message
+    assert any("uri changed from unset to https://b.example" in c.message for c in changes)

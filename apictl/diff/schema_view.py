@@ -150,7 +150,8 @@ class Viewer:
                 break
             current = inner
         result = View(current, nullable, null_at)
-        self._views[id(node)] = result
+        if isinstance(node, dict):  # booleans and other shared constants are not schemas of a place
+            self._views[id(node)] = result
         return result
 
     def branches(self, located: Located, keyword: str) -> list[tuple[int, Located]]:

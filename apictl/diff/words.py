@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 
 def show(value: Any) -> str:
-    """``true``, ``false``, ``null``, ``2026-12-31``; other values as text."""
+    """``true``, ``false``, ``null``, ``2026-12-31``, lists and maps as JSON; other values as text."""
     if value is None:
         return "null"
     if value is True:
@@ -15,6 +16,8 @@ def show(value: Any) -> str:
         return "false"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
     return str(value)
 
 
