@@ -354,3 +354,18 @@ def test_gateway_messages_show_values_as_written(diff):
     for change in changes:
         assert not PYTHON_REPR.search(change.message), change.message
     assert any("uri changed from unset to https://b.example" in c.message for c in changes)
+
+
+def test_a_long_allof_chain_with_a_cycle_through_a_null_wrapper(diff):
+    """No recursion anywhere: 3,000 components in an allOf chain whose end points back to the start."""
+    def chain(leaf_max: int) -> dict:
+        comps = {f"S{i}": {"allOf": [{"$ref": f"#/components/schemas/S{i + 1}"}],
+                           "properties": {f"p{i}": {"type": "string"}}} for i in range(3000)}
+        comps["S3000"] = {"type": "object", "properties": {
+            "leaf": {"type": "string", "maxLength": leaf_max},
+            "next": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/S0"}]}}}
+        return spec(req={"$ref": "#/components/schemas/S0"}, resp={"type": "array", "items": {"$ref": "#/components/schemas/S0"}},
+                    comps=comps)
+
+    changes = diff(chain(10), chain(5))
+    assert ids(changes) == {"request-property-max-length-decreased", "response-property-max-length-decreased"}

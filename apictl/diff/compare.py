@@ -791,11 +791,18 @@ def _unchanged_components(base: Document, rev: Document) -> set[tuple]:
             target = tuple(part.replace("~1", "/").replace("~0", "~") for part in ref[2:].split("/"))
             refs.setdefault(owner, set()).add(_component_key(target))
     candidates = {k for k, v in old.items() if k in new and new[k] == v}
-    changed = True
-    while changed:
-        changed = False
-        for key in list(candidates):
-            if any(t not in candidates for t in refs.get(key, ())):
-                candidates.discard(key)
-                changed = True
+    # a component that reaches a changed one (or something outside the components) can differ: propagate
+    # that backwards along the $refs once (linear, however long the chains are)
+    users: dict[Any, set] = {}
+    for owner, targets in refs.items():
+        for target in targets:
+            users.setdefault(target, set()).add(owner)
+    stack = [t for t in users if t not in candidates]
+    seen = set(stack)
+    while stack:
+        for owner in users.get(stack.pop(), ()):
+            if owner not in seen:
+                seen.add(owner)
+                candidates.discard(owner)
+                stack.append(owner)
     return {k[:3] if k[0] == "components" else k for k in candidates}
