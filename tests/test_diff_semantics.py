@@ -369,3 +369,15 @@ def test_a_long_allof_chain_with_a_cycle_through_a_null_wrapper(diff):
 
     changes = diff(chain(10), chain(5))
     assert ids(changes) == {"request-property-max-length-decreased", "response-property-max-length-decreased"}
+
+
+def test_removing_an_operation_with_an_unparseable_sunset_uses_oasdiffs_id(diff, write):
+    base = with_op()
+    base["paths"]["/items"]["get"] = {"deprecated": True, "x-sunset": "soon", "responses": {"200": {"description": "ok"}}}
+    assert ids(diff(base, with_op())) == {"api-path-sunset-parse"}
+    # a severity file written for the id apictl used before still applies
+    old, new = write("a.json", json.dumps(base)), write("b.json", json.dumps(with_op()))
+    severity = write("severity.txt", "api-sunset-parse info\n")
+    result = run_apictl("diff", str(old), str(new), "--severity-file", str(severity), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    assert [i["extra"]["level_name"] for i in json.loads(result.stdout)["items"]] == ["INFO"]

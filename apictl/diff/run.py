@@ -25,7 +25,7 @@ from ..model.api import Api, build_api
 from ..report import FORMATS, Report, ReportItem, RuleInfo, render
 from ..source import SpecSource, format_pointer, open_spec
 from ..source.errors import InputError
-from .checks import CHECKS, LEVEL_RANK, REPORT_LEVEL, Change, load_all_checks, run_all
+from .checks import CHECKS, FORMER_IDS, LEVEL_RANK, REPORT_LEVEL, Change, load_all_checks, run_all
 from .context import DiffContext
 from .lifecycle import Policy
 from .stage_settings import StageSides
@@ -95,6 +95,7 @@ def read_severity_file(path: Path) -> dict[str, str]:
         level = LEVEL_WORDS.get(parts[-1].lower()) if len(parts) == 2 else None
         if level is None:
             raise InputError("expected '<check-id> <err|warn|info|none>'", str(path), number, 1)
+        parts[0] = FORMER_IDS.get(parts[0], parts[0])
         if parts[0] not in CHECKS:
             raise InputError(f"unknown check id '{parts[0]}' (see `apictl diff --list-checks`)", str(path), number, 1)
         out[parts[0]] = level
@@ -110,6 +111,7 @@ def read_ignore_file(path: Path) -> list[IgnoreRule]:
         parts = text.split()
         if len(parts) < 3:
             raise InputError("expected '<check-id> <METHOD> <path> [reason]' (use * for any)", str(path), number, 1)
+        parts[0] = FORMER_IDS.get(parts[0], parts[0])
         if not any(ch in parts[0] for ch in "*?[") and parts[0] not in CHECKS:
             raise InputError(f"unknown check id '{parts[0]}'", str(path), number, 1)
         rules.append(IgnoreRule(parts[0], parts[1], parts[2]))

@@ -78,6 +78,8 @@ class Change:
 
 
 CHECKS: dict[str, Check] = {}
+# ids apictl used before taking oasdiff's name: severity and ignore files that name them keep working
+FORMER_IDS = {"api-sunset-parse": "api-path-sunset-parse"}
 # families with a run(ctx), in report order; "schema" reports every schema root the others compare
 RUNNERS = ("endpoints", "parameters", "request_body", "responses", "schema", "security")
 

@@ -171,7 +171,7 @@ def describe(delta: Delta, kind: str | None = None, days: int = 0) -> str:
             if verb == "set":
                 return f"{word} set to {short(delta.rev)}"
             return f"{word} removed (was {short(delta.base)})"
-    if kind == "wrapped-in-one-of":
+    if delta.kind == "wrapped-in-one-of":
         return "moved into a oneOf next to " + ", ".join(f"'{label}'" for label in delta.rev)
     if kind in ("stability-decreased", "stability-increased"):
         return f"x-stability-level {kind.split('-')[1]} from {delta.base} to {delta.rev}"
