@@ -58,6 +58,7 @@ SUBSCHEMA_KEYWORDS = ("items", "additionalProperties", "not", "if", "then", "els
 # not among them: a definition matters where a ``$ref`` uses it, and is compared there
 SUBSCHEMA_MAPS = ("dependentSchemas", "patternProperties")
 SUBSCHEMA_LISTS = ("prefixItems",)
+ALL_SUBSCHEMA_KEYWORDS = frozenset(SUBSCHEMA_KEYWORDS + SUBSCHEMA_MAPS + SUBSCHEMA_LISTS)
 WIDER_FORMATS = {("int32", "int64"), ("float", "double"), ("int32", None), ("int64", None), ("float", None),
                  ("double", None)}
 # patterns that match every string (an empty one is no pattern at all)
@@ -131,6 +132,9 @@ class PairDiff:
         self.branch_only = branch_only  # an allOf branch: its properties are compared merged, by the parent
 
 
+UNCHANGED = PairDiff(None, None, False)  # every pair of an unchanged component: nothing below it differs
+
+
 def canonical(value: Any) -> str:
     if type(value) is str:  # most enum values: what json.dumps itself does for a string, minus its set-up
         return encode_basestring_ascii(value)
@@ -147,6 +151,7 @@ class SchemaComparer:
         self.base_ws, self.rev_ws = base, rev
         self.base_view, self.rev_view = Viewer(base, base_31), Viewer(rev, rev_31)
         self.memo: dict[tuple, PairDiff] = {}
+        self._by_written: dict[tuple, PairDiff] = {}  # the same pair as written again: no views to build
         self._todo: list[PairDiff] = []
         self._effective: dict[int, tuple[dict[str, Located], set[str]]] = {}
         self._final = False
@@ -163,13 +168,31 @@ class SchemaComparer:
 
     def _node(self, base: Located, rev: Located, branch_only: bool = False) -> PairDiff:
         """The memoised node of a pair; a new one is queued to be filled (never filled here: no recursion)."""
+        written = (id(base[2]), id(rev[2]), branch_only)
+        node = self._by_written.get(written)
+        if node is not None:
+            return node
+        if self._same_as_written(base, rev):
+            self._by_written[written] = UNCHANGED
+            return UNCHANGED
         bv, rv = self.base_view.view(base), self.rev_view.view(rev)
         key = (id(bv.located[2]), id(rv.located[2]), bv.nullable, rv.nullable, branch_only)
         node = self.memo.get(key)
         if node is None:
             node = self.memo[key] = PairDiff(bv, rv, branch_only)
             self._todo.append(node)
+        if isinstance(base[2], dict) and isinstance(rev[2], dict):  # constants (true, false) are shared
+            self._by_written[written] = node
         return node
+
+    def _same_as_written(self, base: Located, rev: Located) -> bool:
+        """Both sides lead to the same place, written the same (``_same``): the common case in big specs
+        (most of a changed schema did not change), decided before any view is built."""
+        for located, viewer in ((base, self.base_view), (rev, self.rev_view)):
+            node = located[2]
+            if not isinstance(node, dict) or (viewer.ref_siblings and "$ref" in node and len(node) > 1):
+                return False
+        return self._same(self.base_ws.deref(base[0], base[2], base[1]), self.rev_ws.deref(rev[0], rev[2], rev[1]))
 
     def _same(self, b: Located, r: Located) -> bool:
         """True when nothing can differ: the same place in both root documents, written the same, and
@@ -178,7 +201,7 @@ class SchemaComparer:
                 or id(b[2]) in self.base_view.synthetic or id(r[2]) in self.rev_view.synthetic:
             return False
         pointer = b[1]
-        if pointer[:3] in self._unchanged:
+        if pointer[:3] in self._unchanged or pointer[:2] in self._unchanged:
             return True
         if b[2] != r[2]:
             return False
@@ -190,6 +213,9 @@ class SchemaComparer:
         b, r = node.base.located, node.rev.located
         bs, rs = b[2], r[2]
         if not isinstance(bs, dict) or not isinstance(rs, dict):
+            return
+        same = self._same(b, r)
+        if same and node.base.nullable == node.rev.nullable:
             return
         bd, bp = b[0], b[1]
         rd, rp = r[0], r[1]
@@ -203,7 +229,7 @@ class SchemaComparer:
             out.append(Delta(kind, KIND_EFFECTS[kind], old, new, at, (), flags, detail))
 
         self._nullability(node, add)
-        if self._same(b, r):
+        if same:
             return
         if not node.branch_only and self._wrapping(node, b, r):
             return
@@ -605,8 +631,13 @@ class SchemaComparer:
     def _subschemas(self, node: PairDiff, b: Located, r: Located) -> None:
         """Edges to every sub-schema pair both sides have (JSON Schema 2020-12 applicators included)."""
         bs, rs = b[2], r[2]
+        shared = bs.keys() & rs.keys() & ALL_SUBSCHEMA_KEYWORDS  # usually empty or {"items"}
+        if not shared:
+            return
         for key in SUBSCHEMA_KEYWORDS:
-            bv, rv = bs.get(key), rs.get(key)
+            if key not in shared:
+                continue
+            bv, rv = bs[key], rs[key]
             if isinstance(bv, dict) and isinstance(rv, dict):
                 node.children.append((key, self._node((b[0], b[1] + (key,), bv), (r[0], r[1] + (key,), rv))))
         for key in SUBSCHEMA_MAPS:

@@ -96,6 +96,7 @@ class DiffContext:
     stages: Any = None  # StageSides when stages are compared
     policy: Policy = field(default_factory=Policy)
     operation_order: dict[str, int] = field(default_factory=dict)  # label -> report order
+    roots: list[SchemaRoot] = field(default_factory=list)  # every schema pair, compared by prepare()
 
     @classmethod
     def build(cls, base: Api, rev: Api, stages: Any = None, policy: Policy | None = None) -> "DiffContext":
@@ -170,7 +171,10 @@ class DiffContext:
                 if prev is not None and prev.schema is not None and header.schema is not None:
                     yield status, header.name, self.comparer.pair(prev.schema, header.schema)
 
-    def schema_roots(self) -> Iterator[SchemaRoot]:
+    def schema_roots(self) -> list[SchemaRoot]:
+        return self.roots
+
+    def _schema_roots(self) -> Iterator[SchemaRoot]:
         """Every schema pair of every operation in scope, in report order (by path, method; then
         parameters, request body, responses, response headers)."""
         for pair in self.pairs:
@@ -186,6 +190,5 @@ class DiffContext:
                 yield SchemaRoot("response", "header", node, f"response {status} header '{name}'", label, None, days)
 
     def prepare(self) -> None:
-        for _ in self.schema_roots():
-            pass
+        self.roots = list(self._schema_roots())
         self.comparer.finalize()

@@ -81,9 +81,5 @@ def reach(roots: list[tuple[PairDiff, int]]) -> Reach:
 
 def indexes(bits: int) -> list[int]:
     """The set bits of ``bits``, lowest first."""
-    out = []
-    while bits:
-        low = bits & -bits
-        out.append(low.bit_length() - 1)
-        bits ^= low
-    return out
+    text = bin(bits)[:1:-1]  # lowest bit first, without the "0b"
+    return [i for i, digit in enumerate(text) if digit == "1"]

@@ -36,6 +36,14 @@ class View:
     null_at: tuple | None  # (document, pointer) of what made it nullable, when that is a null branch
 
 
+def _says_nullable(schema: dict) -> bool:
+    """``schema_types(schema)[1]``, without building the set of types (this runs for every schema)."""
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return True
+    return schema.get("nullable") is True or schema.get("x-nullable") is True
+
+
 def is_annotation(key: Any) -> bool:
     return key in ANNOTATIONS or (isinstance(key, str) and key.startswith("x-"))
 
@@ -88,7 +96,8 @@ class Viewer:
         self._merged: dict[int, dict] = {}
         self._merged_at: dict[int, tuple] = {}
         self.synthetic: set[int] = set()  # ids of merged nodes: written nowhere as such
-        self._views: dict[int, View] = {}
+        self._views: dict[int, View] = {}  # by the id of the schema object viewed
+        self._written: dict[int, View] = {}  # by the id of the node as written (maybe a $ref)
 
     def resolve(self, located: Located) -> Located:
         """Follow ``$ref``s; with 3.1 semantics, keywords next to a ``$ref`` are read over its target."""
@@ -119,10 +128,16 @@ class Viewer:
         return (cdoc, cptr, merged)  # placed at the target: most keywords are written there
 
     def view(self, located: Located) -> View:
+        written = located[2]
+        cached = self._written.get(id(written))
+        if cached is not None:
+            return cached
         resolved = self.resolve(located)
         node = resolved[2]
         cached = self._views.get(id(node))
         if cached is not None:
+            if isinstance(written, dict):
+                self._written[id(written)] = cached
             return cached
         nullable, null_at = False, None
         current = resolved
@@ -130,21 +145,24 @@ class Viewer:
             schema = current[2]
             if not isinstance(schema, dict):
                 break
-            nullable = nullable or schema_types(schema)[1]
+            nullable = nullable or _says_nullable(schema)
+            if "oneOf" not in schema and "anyOf" not in schema:  # most schemas: no wrapper to look into
+                break
             inner = None
             for keyword in ("oneOf", "anyOf"):
                 branches = schema.get(keyword)
                 if not isinstance(branches, list) or not branches:
                     continue
-                resolved_branches = [self.resolve((current[0], current[1] + (keyword, i), b))
-                                     for i, b in enumerate(branches)]
-                others = [b for b in resolved_branches if not is_null_schema(b[2])]
-                if len(others) < len(resolved_branches):
-                    nullable = True
-                    if null_at is None:
-                        null_at = (current[0], current[1] + (keyword,))
-                if len(others) == 1 and len(branches) > 1 and only_keys(schema, keyword):
-                    inner = others[0]  # one schema or null is that schema, nullable
+                # null branches are written inline ({type: "null"}): found without following any $ref
+                others = [i for i, b in enumerate(branches) if not is_null_schema(b)]
+                if len(others) == len(branches):
+                    continue
+                nullable = True
+                if null_at is None:
+                    null_at = (current[0], current[1] + (keyword,))
+                if len(others) == 1 and only_keys(schema, keyword):
+                    i = others[0]  # one schema or null is that schema, nullable
+                    inner = self.resolve((current[0], current[1] + (keyword, i), branches[i]))
                     break
             if inner is None:
                 break
@@ -152,20 +170,19 @@ class Viewer:
         result = View(current, nullable, null_at)
         if isinstance(node, dict):  # booleans and other shared constants are not schemas of a place
             self._views[id(node)] = result
+            if isinstance(written, dict):
+                self._written[id(written)] = result
         return result
 
     def branches(self, located: Located, keyword: str) -> list[tuple[int, Located]]:
-        """The non-null branches of a composition keyword, resolved, with their index."""
+        """The non-null branches of a composition keyword (null ones are written inline), resolved, with
+        their index."""
         doc, ptr, node = located
         values = node.get(keyword) if isinstance(node, dict) else None
         if not isinstance(values, list):
             return []
-        out = []
-        for i, value in enumerate(values):
-            resolved = self.resolve((doc, ptr + (keyword, i), value))
-            if not is_null_schema(resolved[2]):
-                out.append((i, resolved))
-        return out
+        return [(i, self.resolve((doc, ptr + (keyword, i), value))) for i, value in enumerate(values)
+                if not is_null_schema(value)]
 
     def alternative_types(self, located: Located) -> frozenset[str]:
         """The types of a ``oneOf``/``anyOf`` whose branches differ only by type (a type list written

@@ -306,6 +306,7 @@ def run(ctx) -> Iterator[Change]:
             groups.setdefault(_group(root), []).append(root)
     labels = list(ctx.operation_order)
     today = ctx.policy.today
+    operation_lists: dict[int, list[str]] = {}  # many changes share one set of operations
     for members in groups.values():
         found = reach([(m.node, ctx.operation_order[m.operation]) for m in members])
         changes: dict[tuple[str, int], list] = {}
@@ -328,6 +329,9 @@ def run(ctx) -> Iterator[Change]:
                     delta.kind.replace("-", " ")
                 changes[(check_id, id(delta))] = [Change(check_id, f"{head}: {text}", delta.at, m.operation), bits]
         for change, bits in changes.values():
-            change.operations = [labels[i] for i in indexes(bits)] or [change.operation]
+            ops = operation_lists.get(bits)
+            if ops is None:
+                ops = operation_lists[bits] = [labels[i] for i in indexes(bits)]
+            change.operations = list(ops) or [change.operation]
             change.operation = change.operations[0]
             yield change
