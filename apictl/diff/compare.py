@@ -154,7 +154,6 @@ class SchemaComparer:
         self._by_written: dict[tuple, PairDiff] = {}  # the same pair as written again: no views to build
         self._todo: list[PairDiff] = []
         self._effective: dict[int, tuple[dict[str, Located], set[str]]] = {}
-        self._final = False
         self._unchanged = _unchanged_components(base.root, rev.root)
         self._refs_by_group = _refs_by_group(base.root)
 
@@ -671,7 +670,6 @@ class SchemaComparer:
                 if not p.changed:
                     p.changed = True
                     stack.append(p)
-        self._final = True
 
 
 def _is_number(v: Any) -> bool:

@@ -127,11 +127,20 @@ PROPERTY_CHECKS = [
 ]
 
 
+# summaries where the kind's words alone say too little
+KIND_WORDS = {
+    "wrapped-in-one-of": "moved into a oneOf next to other alternatives (a value may now match several)",
+    "pattern-generalized": "pattern widened to match everything (.*)",
+    "stability-decreased": "x-stability-level lowered (e.g. stable to beta)",
+    "stability-increased": "x-stability-level raised (e.g. beta to stable)",
+}
+
+
 def _summary(direction: str, where: str, kind: str) -> str:
     site = {"body": f"{direction} body (top-level schema)", "property": f"property in a {direction} body",
             "parameter": "request parameter", "parameter-property": "property of an object-typed request parameter",
             "header": "response header"}[where]
-    return f"{site[0].upper()}{site[1:]}: {kind.replace('-', ' ')}"
+    return f"{site[0].upper()}{site[1:]}: {KIND_WORDS.get(kind, kind.replace('-', ' '))}"
 
 
 def schema_check_rows() -> list[tuple[str, str, str]]:
