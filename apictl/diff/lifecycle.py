@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .words import show
+
 STABILITY = ("draft", "alpha", "beta", "stable")
 OUT_OF_SCOPE = ("draft", "alpha")  # changes to these are not breaking anybody
 INVALID = "invalid"
@@ -102,7 +104,7 @@ def stability_level(node: dict) -> tuple[str, bool]:
         return "stable", True
     if value in STABILITY:
         return value, True
-    return str(value), False
+    return show(value), False
 
 
 def stability_rank(node: dict) -> int | None:
