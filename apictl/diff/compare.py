@@ -87,7 +87,7 @@ KIND_EFFECTS: dict[str, str] = {
     "pattern-added": NARROW, "pattern-removed": WIDEN, "pattern-changed": UNKNOWN, "pattern-generalized": WIDEN,
     "default-value-added": NEUTRAL, "default-value-removed": NEUTRAL, "default-value-changed": NEUTRAL,
     "deprecated": NEUTRAL, "reactivated": NEUTRAL,
-    # lifecycle of a property (x-stability-level, deprecation with x-sunset): decided by checks.lifecycle
+    # lifecycle of a property (x-stability-level); deprecation with x-sunset is judged by lifecycle.py
     "stability-decreased": BOTH, "stability-increased": NEUTRAL,
     "discriminator-added": NEUTRAL, "discriminator-removed": NEUTRAL, "discriminator-property-name-changed": NEUTRAL,
     "discriminator-mapping-added": NEUTRAL, "discriminator-mapping-deleted": NEUTRAL,
