@@ -32,7 +32,8 @@ def test_title_escapes_operation_text_and_lists_several_operations():
     item = ReportItem(id="response-property-removed", level="error", message="m", file="api.yaml",
                       extra={"operations": ["GET /a,b", "POST /c:d", "PUT /e", "PATCH /f", "DELETE /g"]})
     (command, props, message), = _annotations(render(Report(tool="diff", items=[item]), "github"))
-    assert command == "error" and message == "m"
+    # the title names the first three; the message lists every affected operation (a shared schema's change)
+    assert command == "error" and message == "GET /a,b, POST /c:d, PUT /e, PATCH /f, DELETE /g: m"
     # ':' and ',' are escaped inside properties, so the annotation keeps its shape
     assert props["title"] == "response-property-removed (GET /a%2Cb%2C POST /c%3Ad%2C PUT /e and 2 more)"
 

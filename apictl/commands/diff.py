@@ -36,6 +36,11 @@ def diff(
     max_file_size: int = typer.Option(64, "--max-file-size", help="Largest file to read, in MiB."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     no_color: bool = typer.Option(False, "--no-color", help="No colours in text output (also: NO_COLOR=1)."),
+    deprecation_days_stable: int = typer.Option(0, "--deprecation-days-stable", metavar="DAYS",
+                                                help="Deprecating a stable operation, parameter or property needs an "
+                                                     "x-sunset at least DAYS away (0: no policy)."),
+    deprecation_days_beta: int = typer.Option(0, "--deprecation-days-beta", metavar="DAYS",
+                                              help="The same for x-stability-level beta (0: no policy)."),
     list_checks: bool = typer.Option(False, "--list-checks", help="List every check id with its level and exit."),
 ) -> None:
     """Compare two versions of an API and report every change with an id and a level (ERR, WARN, INFO).
@@ -67,6 +72,7 @@ def diff(
         base=base, revision=revision, stages=stages, format=format, fail_on=fail_on, level=level,
         severity_file=severity_file, ignore_file=ignore_file, config=config, api_type=api_type,
         allow_remote=allow_remote, max_file_size=max_file_size, output=output, no_color=no_color,
+        deprecation_days_stable=deprecation_days_stable, deprecation_days_beta=deprecation_days_beta,
     ))
     raise typer.Exit(code)
 

@@ -1,7 +1,7 @@
 """GitHub Actions workflow commands: one annotation per item."""
 from __future__ import annotations
 
-from .item import Report, ReportItem
+from .item import Report, ReportItem, operations
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 _OPERATIONS_IN_TITLE = 3
@@ -17,11 +17,11 @@ def _escape_property(text: str) -> str:
 
 def _title(item: ReportItem) -> str:
     """The id, and for a diff change the operation(s) it affects: 'response-property-removed (GET /pets)'."""
-    operations = item.extra.get("operations") or ([item.extra["operation"]] if item.extra.get("operation") else [])
-    if not operations:
+    ops = operations(item)
+    if not ops:
         return item.id
-    shown = ", ".join(operations[:_OPERATIONS_IN_TITLE])
-    more = len(operations) - _OPERATIONS_IN_TITLE
+    shown = ", ".join(ops[:_OPERATIONS_IN_TITLE])
+    more = len(ops) - _OPERATIONS_IN_TITLE
     return f"{item.id} ({shown}{f' and {more} more' if more > 0 else ''})"
 
 
@@ -30,5 +30,7 @@ def render(report: Report) -> str:
     for item in report.items:
         file = item.file.split(":", 2)[-1] if item.file.startswith("git:") else item.file
         props = f"file={_escape_property(file)},line={item.line},col={item.column},title={_escape_property(_title(item))}"
-        lines.append(f"::{_COMMAND.get(item.level, 'warning')} {props}::{_escape_data(item.message)}")
+        ops = operations(item)
+        message = f"{', '.join(ops)}: {item.message}" if len(ops) > _OPERATIONS_IN_TITLE else item.message
+        lines.append(f"::{_COMMAND.get(item.level, 'warning')} {props}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
