@@ -7,16 +7,23 @@ from typing import Optional
 
 import typer
 
+from ..progress import SDK_OPERATIONS
+from . import complete
+
 
 def sdk(
     spec: str = typer.Argument(..., help="The spec file (or git:REF:path, or a SAM/CloudFormation template)."),
-    lang: str = typer.Option(..., "--lang", "-l", help="Target language: python, js, ios or android."),
+    lang: str = typer.Option(..., "--lang", "-l", help="Target language: python, js, ios or android.",
+                            autocompletion=complete.sdk_languages),
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the SDK to (must be empty unless --force)."),
     name: Optional[str] = typer.Option(None, "--name", "-n", help="Package name (default: from info.title)."),
     templates: Optional[Path] = typer.Option(None, "--templates", help="Folder of templates that override the "
                                              "built-in ones file by file."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty --out, overwriting files."),
-    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred)."),
+    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred).",
+                                            autocompletion=complete.api_types),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal from "
+                               f"{SDK_OPERATIONS} operations)."),
     include_cors: bool = typer.Option(False, "--include-cors", help="Keep CORS preflight operations (OPTIONS "
                                       "answered by a mock integration); clients never call them, so they are left "
                                       "out by default."),
@@ -44,7 +51,7 @@ def sdk(
     source = sources[0]
     api = build_api(source.workspace, api_type)
     result = generate(api, GenerateOptions(lang=lang, out=out, name=name, templates=templates, force=force,
-                                           include_cors=include_cors))
+                                           progress=not quiet, include_cors=include_cors))
     for note in result.notes:
         sys.stderr.write(f"{source.label}: note: {note}\n")
     typer.echo(f"wrote {len(result.files)} files to {out}")
