@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -40,23 +41,28 @@ TSC_FLAGS = ["--noEmit", "--strict", "--target", "es2022", "--module", "es2022",
              "--lib", "es2022,dom"]
 
 
+def child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def generate(name: str, lang: str, tmp_path: Path) -> Path:
     spec = need_corpus() / "sdk" / SPECS[name]
     out = tmp_path / lang
-    started = time.monotonic()
+    started, cpu = time.monotonic(), child_cpu()
     result = run_apictl("sdk", str(spec), "--lang", lang, "--out", str(out), timeout=600)
     seconds = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-3000:]
     left_out = [line for line in result.stderr.splitlines() if "typed as any" in line or "has no SDK method" in line]
     assert not left_out, left_out
-    print(f"\n{name} {lang}: generated in {seconds:.1f} s")
+    print(f"\n{name} {lang}: generated in {seconds:.1f} s ({child_cpu() - cpu:.1f} s CPU)")
     return out
 
 
 def run(cmd: list[str], cwd: Path, timeout: int, env: dict | None = None) -> subprocess.CompletedProcess:
-    started = time.monotonic()
+    started, cpu = time.monotonic(), child_cpu()
     result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
-    print(f"{Path(cmd[0]).name} {cmd[1][:20]}: {time.monotonic() - started:.1f} s")
+    print(f"{Path(cmd[0]).name} {cmd[1][:20]}: {time.monotonic() - started:.1f} s ({child_cpu() - cpu:.1f} s CPU)")
     return result
 
 
