@@ -62,7 +62,8 @@ def generate(name: str, lang: str, tmp_path: Path) -> Path:
 def run(cmd: list[str], cwd: Path, timeout: int, env: dict | None = None) -> subprocess.CompletedProcess:
     started, cpu = time.monotonic(), child_cpu()
     result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
-    print(f"{Path(cmd[0]).name} {cmd[1][:20]}: {time.monotonic() - started:.1f} s ({child_cpu() - cpu:.1f} s CPU)")
+    label = " ".join([Path(cmd[0]).name, *(arg.split("\n")[0][:24] for arg in cmd[1:3])])
+    print(f"{label}: {time.monotonic() - started:.1f} s ({child_cpu() - cpu:.1f} s CPU)")
     return result
 
 
