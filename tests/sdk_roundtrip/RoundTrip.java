@@ -133,6 +133,14 @@ public class RoundTrip {
                 return out;
             }
         });
+        calls.put("styles", new Call() {
+            public JsonObject run() throws Exception {
+                client.getStyles(Arrays.asList("a", "b c"), Arrays.asList("x", "y"),
+                        new GetStylesFilter().setOwner("me").setSize(2L), Arrays.asList(1L, 2L), Arrays.asList("a", "b"),
+                        new GetStylesPoint().setX(1.5).setY(2.0), Arrays.asList(1L, 2L), "abc;def", opts("styles"));
+                return facts(null);
+            }
+        });
         calls.put("spotify_search", new Call() {
             public JsonObject run() throws Exception {
                 return facts(client.search("abba", Arrays.asList(SearchTypeItem.of("album"), SearchTypeItem.of("artist")),

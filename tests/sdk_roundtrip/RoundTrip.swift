@@ -74,6 +74,12 @@ final class RoundTrip: XCTestCase {
                 let queue = try await self.client.getQueue(options: self.opts("spotify_queue"))
                 return try self.facts(queue, ["variants": [self.variant(queue.currentlyPlaying)] + (queue.queue ?? []).map { self.variant($0) }])
             }),
+            ("styles", {
+                try await self.client.getStyles(label: ["a", "b c"], matrix: ["x", "y"], filter: GetStylesFilter(owner: "me", size: 2),
+                                                pipes: [1, 2], spaces: ["a", "b"], point: GetStylesPoint(x: 1.5, y: 2), xIds: [1, 2],
+                                                session: "abc;def", options: self.opts("styles"))
+                return ["value": NSNull()]
+            }),
             ("spotify_search", {
                 try self.facts(try await self.client.search(q: "abba", type: [.album, .artist], limit: 2, includeExternal: .audio,
                                                             options: self.opts("spotify_search")))

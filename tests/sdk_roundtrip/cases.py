@@ -22,6 +22,8 @@ CORPUS_PARTS = [
     ("letta-openapi.json", "/letta", [("get", "/v1/agents/{agent_id}/messages"), ("patch", "/v1/blocks/{block_id}")]),
     ("spotify-web-api.yml", "/spotify", [("get", "/me/player/queue"), ("get", "/search")]),
 ]
+# Styles no corpus spec uses (label, matrix, deepObject...): a small spec of this folder.
+EXTRA_PARTS = [(Path(__file__).with_name("styles.yaml"), "/styles", [("get", "/{label}/{matrix}")])]
 
 
 def _json(status: int, value: object, content_type: str = "application/json") -> Canned:
@@ -82,6 +84,7 @@ RESPONSES = {
         "currently_playing": {"type": "track", "id": "t1", "name": "Song", "duration_ms": 1000, "is_local": False},
         "queue": [EPISODE, {"type": "track", "id": "t2", "name": "Other"},
                   {"type": "audiobook_chapter", "id": "c1"}]}),
+    "styles": Canned(204, None, b""),
     "spotify_search": _json(200, {"artists": {"href": "https://api.spotify.com/v1/search", "limit": 2, "next": None,
                                               "offset": 0, "previous": None, "total": 0, "items": []}}),
 }
@@ -109,6 +112,8 @@ EXPECTED = {
                     {"content-type": "application/json"}),
     "spotify_queue": ("GET", "/spotify/me/player/queue", b"", {}),
     "spotify_search": ("GET", "/spotify/search?q=abba&type=album%2Cartist&limit=2&include_external=audio", b"", {}),
+    "styles": ("GET", "/styles/.a,b%20c/;matrix=x;matrix=y?filter%5Bowner%5D=me&filter%5Bsize%5D=2&pipes=1%7C2"
+                      "&spaces=a%20b&point=x%2C1.5%2Cy%2C2", b"", {"x-ids": "1,2", "cookie": "session=abc%3Bdef"}),
 }
 
 # Parts every SDK's multipart body must hold, in order: (name, filename or None, content type or None, content).
@@ -134,6 +139,6 @@ VARIANTS = {
 def write_spec(corpus: Path, target: Path) -> Path:
     from tests.sdk_roundtrip.slice import slice_specs
 
-    spec = slice_specs([(corpus / name, prefix, ops) for name, prefix, ops in CORPUS_PARTS])
+    spec = slice_specs([(corpus / name, prefix, ops) for name, prefix, ops in CORPUS_PARTS] + EXTRA_PARTS)
     target.write_text(json.dumps(spec, indent=1), encoding="utf-8")
     return target

@@ -15,7 +15,7 @@ function sorted(value) {
   return value;
 }
 
-const facts = (value) => ({ value: sorted(value) });
+const facts = (value) => ({ value: value === undefined ? null : sorted(value) });
 const message = { content: "hi", sticker_ids: ["11", "22"], flags: 4, embeds: [{ title: "T", color: 255 }] };
 
 const calls = {
@@ -43,6 +43,9 @@ const calls = {
   letta_block: async () => facts(await client.modifyBlock({ blockId: "block-1", body: { value: "v2", label: null } },
     opts("letta_block"))),
   spotify_queue: async () => facts(await client.getQueue({}, opts("spotify_queue"))),
+  styles: async () => facts(await client.getStyles({ label: ["a", "b c"], matrix: ["x", "y"],
+    filter: { owner: "me", size: 2 }, pipes: [1, 2], spaces: ["a", "b"], point: { x: 1.5, y: 2 }, xIds: [1, 2],
+    session: "abc;def" }, opts("styles"))),
   spotify_search: async () => facts(await client.search({ q: "abba", type_: ["album", "artist"], limit: 2,
     includeExternal: "audio" }, opts("spotify_search"))),
 };

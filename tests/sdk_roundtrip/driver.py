@@ -51,6 +51,9 @@ def main() -> None:
                                                          **case("letta_block"))),
         "spotify_queue": lambda: facts(client.get_queue(**case("spotify_queue")), lambda q: {
             "variants": [variant(q.currently_playing)] + [variant(i) for i in q.queue]}),
+        "styles": lambda: facts(client.get_styles(
+            ["a", "b c"], ["x", "y"], filter={"owner": "me", "size": 2}, pipes=[1, 2], spaces=["a", "b"],
+            point=models.GetStylesPoint(x=1.5, y=2), x_ids=[1, 2], session="abc;def", **case("styles"))),
         "spotify_search": lambda: facts(client.search(q="abba", type_=["album", "artist"], limit=2,
                                                       include_external="audio", **case("spotify_search"))),
     }
