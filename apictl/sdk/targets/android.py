@@ -37,7 +37,8 @@ OBJECT_METHODS = frozenset({"equals", "hashCode", "toString", "getClass", "notif
 NAMING = LanguageNaming(
     keywords=JAVA_KEYWORDS, member_case="camel", param_case="camel", enum_case="upper_snake",
     type_reserved=RUNTIME_TYPES | {"ExplicitNulls"},
-    member_reserved=OBJECT_METHODS | {"getConfiguration", "transport", "configuration", "fields", "kindOf"},
+    member_reserved=OBJECT_METHODS | {"getConfiguration", "transport", "configuration", "fields", "fieldsOf",
+                                      "kindOf"},
     param_reserved=frozenset({"options", "callback", "body", "contentType"}),
     property_reserved=frozenset({"additionalProperties", "explicitNulls"}),
     operation_suffixes=("WithResponse", "Async", "Request"),
