@@ -49,29 +49,35 @@ def extension_index() -> dict[str, ExtensionInfo]:
     }
 
 
-def _inline_file_refs(node: Any) -> Any:
-    """Schemas name each other by file (``{"$ref": "integration.json"}``): inline them."""
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.endswith(".json") and len(node) == 1:
-            return load_schema(ref)
-        return {k: _inline_file_refs(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_inline_file_refs(v) for v in node]
-    return node
+SCHEMA_BASE_URI = "https://apictl.invalid/schemas/"  # never fetched: every schema file is in the registry
 
 
-@lru_cache(maxsize=None)
 def load_schema(file_name: str) -> dict:
-    schema = json.loads((SCHEMA_FOLDER / file_name).read_text(encoding="utf-8"))
-    return _inline_file_refs(schema)
+    return _schema_files()[file_name]
+
+
+@lru_cache(maxsize=1)
+def _schema_files() -> dict[str, dict]:
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SCHEMA_FOLDER.glob("*.json"))
+            if p.name != "index.json"}
+
+
+@lru_cache(maxsize=1)
+def schema_registry():
+    """Every schema file under its own URI, so ``{"$ref": "integration.json"}`` (and the ``#/$defs/...``
+    inside the file it names) resolves the way it reads."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Registry([(SCHEMA_BASE_URI + name, schema) for name, schema in _schema_files().items()])
 
 
 @lru_cache(maxsize=None)
 def extension_validator(name: str):
     import jsonschema_rs
 
-    return jsonschema_rs.validator_for(load_schema(extension_index()[name].schema_file))
+    file_name = extension_index()[name].schema_file
+    return jsonschema_rs.validator_for(load_schema(file_name), registry=schema_registry(),
+                                       base_uri=SCHEMA_BASE_URI + file_name)
 
 
 @dataclass
