@@ -84,6 +84,10 @@ def lint_source(source: SpecSource, config: Config, options: LintOptions | None 
                 continue
             finding.level = level
             findings.append(finding)
+    branch = source.embedded.branch if source.embedded else ""
+    if branch:  # the same body pointer exists in each branch: say which one
+        for finding in findings:
+            finding.message = f"{finding.message} ({branch})"
     kept, suppressed = _filter(findings, config, baseline or set())
     kept.sort(key=_sort_key)
     return LintResult(source=source, api=api, findings=_dedupe(kept), suppressed=suppressed)

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from ..model.api import ANY_METHOD, EXTENSION_PREFIX, Api
 from ..source.document import Document
-from ..source.intrinsics import is_intrinsic, substitute
+from ..source.intrinsics import branch_label, is_intrinsic, substitute
 
 SCHEMA_FOLDER = Path(__file__).parent / "schemas"
 REFERENCE = "gateway-extensions.md"
@@ -88,17 +88,20 @@ class Site:
     document: Document
     pointer: tuple
     node: dict
+    branch: tuple = ()  # the Fn::If choices it sits under (source.intrinsics.Choice)
+
+    def where(self, message: str) -> str:
+        """The message, naming the Fn::If branch the site is in (if any)."""
+        return f"{message} ({branch_label(self.branch)})" if self.branch else message
 
 
 def extension_sites(api: Api) -> list[Site]:
     doc = api.document
     data = api.data
     sites = [Site("root", doc, (), data)]
-    for path, item in api.paths.items():
-        item_doc, item_ptr, node = api.deref(doc, item, ("paths", path))
-        if isinstance(node, dict):
-            sites.append(Site("path-item", item_doc, item_ptr, node))
-    sites += [Site("operation", op.document, op.pointer, op.node) for op in api.operations]
+    sites += [Site("path-item", item_doc, item_ptr, node, branch)
+              for _, item_doc, item_ptr, node, branch in api.path_items()]
+    sites += [Site("operation", op.document, op.pointer, op.node, op.branch) for op in api.operations]
     sites += [Site("security-scheme", s.document, s.pointer, s.node) for s in api.security_schemes.values()]
     if isinstance(data.get("components"), dict):
         sites.append(Site("components", doc, ("components",), data["components"]))

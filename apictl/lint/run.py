@@ -59,20 +59,22 @@ def run_validate(opts: ValidateOptions) -> int:
     checked: list[str] = []
     notes: list[str] = []
     for name in files:
+        unreadable = len(input_errors)
         try:
             sources = open_spec(name, allow_remote=opts.allow_remote, root_folder=str(opts.root) if opts.root else None,
-                                max_bytes=opts.max_file_size * 1024 * 1024)
+                                max_bytes=opts.max_file_size * 1024 * 1024, errors=input_errors)
         except InputError as exc:
             input_errors.append(exc)
             continue
+        unreadable = len(input_errors) > unreadable  # a file the template names could not be read
         if opts.only_openapi:
             sources = [s for s in sources if _looks_like_openapi(s)]
         if not sources and opts.only_openapi:
             continue  # pre-commit passes every YAML file: the others are not ours to mention
         checked.append(name)
-        if not sources:
+        if not sources and not unreadable:
             notes.append(f"{name}: no API found (a template without AWS::Serverless::Api/HttpApi, "
-                         "AWS::ApiGateway::RestApi or AWS::ApiGatewayV2::Api with an inline body)")
+                         "AWS::ApiGateway::RestApi or AWS::ApiGatewayV2::Api with a body or a local DefinitionUri)")
             continue
         for source in sources:
             result = lint_source(source, config, LintOptions(api_type=opts.api_type, params=params), baseline)

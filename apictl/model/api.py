@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..source.document import Document
+from ..source.intrinsics import branch_label, if_branches
 from ..source.workspace import Workspace
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -58,6 +59,7 @@ class Operation(Located):
     method: str  # lower-case verb, or "any" for x-amazon-apigateway-any-method
     node: dict
     parameters: list[Parameter] = field(default_factory=list)
+    branch: tuple = ()  # the Fn::If choices (source.intrinsics.Choice) the operation sits under, if any
 
     @property
     def operation_id(self) -> str | None:
@@ -75,6 +77,8 @@ class Operation(Located):
 
     @property
     def label(self) -> str:
+        if self.branch:
+            return f"{self.http_method} {self.path} ({branch_label(self.branch)})"
         return f"{self.http_method} {self.path}"
 
     @property
@@ -182,6 +186,22 @@ class Api:
     def deref(self, document: Document, node: Any, pointer: tuple) -> tuple[Document, tuple, Any]:
         return self.workspace.deref(document, node, pointer)
 
+    def alternatives(self, document: Document, node: Any, pointer: tuple,
+                     branch: tuple = ()) -> Iterator[tuple[Document, tuple, Any, tuple]]:
+        """(document, pointer, node, Fn::If choices) for each value a node takes once CloudFormation has
+        resolved it and API Gateway has followed its ``$ref``: each branch of an ``Fn::If`` (none for
+        ``AWS::NoValue``), a ``$ref`` followed. A plain node is its own single value."""
+        for ptr, value, choices in if_branches(node, pointer, branch):
+            doc, ptr, value = self.deref(document, value, ptr)
+            yield doc, ptr, value, choices
+
+    def path_items(self) -> Iterator[tuple[str, Document, tuple, dict, tuple]]:
+        """(path, document, pointer, path item, Fn::If choices) for every path item, through $refs and Fn::If."""
+        for path, item in self.paths.items():
+            for doc, ptr, node, choices in self.alternatives(self.document, item, ("paths", path)):
+                if isinstance(node, dict):
+                    yield str(path), doc, ptr, node, choices
+
     def integrations(self) -> list[Integration]:
         """Every integration: the reusable ones under components first, then each operation's own
         (an operation whose integration is a ``$ref`` to a reusable one is listed with it)."""
@@ -252,26 +272,22 @@ def _collect_security_schemes(api: Api) -> None:
 
 
 def _collect_operations(api: Api) -> None:
-    doc = api.document
-    for path, item in api.paths.items():
-        item_doc, item_ptr, item_node = api.deref(doc, item, ("paths", path))
-        if not isinstance(item_node, dict):
-            continue
+    for path, item_doc, item_ptr, item_node, item_branch in api.path_items():
         path_params = _parameters(api, item_doc, item_ptr, item_node.get("parameters"))
-        for method, op_node in item_node.items():
+        for method, raw in item_node.items():
             if method not in HTTP_METHODS and method != ANY_METHOD:
                 continue
-            op_doc, op_ptr, op_node = api.deref(item_doc, op_node, item_ptr + (method,))
-            if not isinstance(op_node, dict):
-                continue
-            own = _parameters(api, op_doc, op_ptr, op_node.get("parameters"))
-            merged = {p.key: p for p in path_params}
-            merged.update({p.key: p for p in own})
-            api.operations.append(Operation(
-                document=op_doc, pointer=op_ptr, path=str(path),
-                method="any" if method == ANY_METHOD else method, node=op_node,
-                parameters=list(merged.values()),
-            ))
+            for op_doc, op_ptr, op_node, branch in api.alternatives(item_doc, raw, item_ptr + (method,), item_branch):
+                if not isinstance(op_node, dict):
+                    continue
+                own = _parameters(api, op_doc, op_ptr, op_node.get("parameters"))
+                merged = {p.key: p for p in path_params}
+                merged.update({p.key: p for p in own})
+                api.operations.append(Operation(
+                    document=op_doc, pointer=op_ptr, path=path,
+                    method="any" if method == ANY_METHOD else method, node=op_node,
+                    parameters=list(merged.values()), branch=branch,
+                ))
 
 
 def _parameters(api: Api, doc: Document, owner_ptr: tuple, nodes: Any) -> list[Parameter]:

@@ -57,24 +57,9 @@ def check_extensions(ctx):
     sites = extension_sites(api)
     placed = {(id(s.document), s.pointer): s.placement for s in sites}
     for site in sites:
-        for key, value in site.node.items():
-            if not isinstance(key, str) or not key.startswith(EXTENSION_PREFIX):
-                continue
-            pointer = site.pointer + (key,)
-            info = index.get(key)
-            if info is None:
-                yield ctx.finding("apigw-extension-unknown", f"'{key}' is not an API Gateway extension",
-                                  pointer, site.document)
-                continue
-            if site.placement not in info.placements(api.major):
-                yield ctx.finding("apigw-extension-misplaced", _misplaced(key, site.placement, info, api.major),
-                                  pointer, site.document)
-                continue
-            if api.api_type not in info.api_types:
-                yield ctx.finding("apigw-extension-wrong-api-type",
-                                  f"{key} is read by {' and '.join(t.upper() for t in info.api_types)} APIs only; "
-                                  f"this {api.api_type.upper()} API ignores it", pointer, site.document)
-            yield from _validate(ctx, key, value, pointer, site.document)
+        for finding in _site_findings(ctx, site, index):
+            finding.message = site.where(finding.message)
+            yield finding
     # keys nowhere near a place API Gateway reads
     for container, key in extension_keys(api.data):
         if (id(api.document), container) in placed:
@@ -86,10 +71,36 @@ def check_extensions(ctx):
             yield ctx.finding("apigw-extension-misplaced", _misplaced(key, "", info, api.major), container + (key,))
 
 
+def _site_findings(ctx, site, index):
+    api = ctx.api
+    for key, value in site.node.items():
+        if not isinstance(key, str) or not key.startswith(EXTENSION_PREFIX):
+            continue
+        pointer = site.pointer + (key,)
+        info = index.get(key)
+        if info is None:
+            yield ctx.finding("apigw-extension-unknown", f"'{key}' is not an API Gateway extension",
+                              pointer, site.document)
+            continue
+        if site.placement not in info.placements(api.major):
+            yield ctx.finding("apigw-extension-misplaced", _misplaced(key, site.placement, info, api.major),
+                              pointer, site.document)
+            continue
+        if api.api_type not in info.api_types:
+            yield ctx.finding("apigw-extension-wrong-api-type",
+                              f"{key} is read by {' and '.join(t.upper() for t in info.api_types)} APIs only; "
+                              f"this {api.api_type.upper()} API ignores it", pointer, site.document)
+        yield from _validate(ctx, key, value, pointer, site.document)
+
+
 def _misplaced(key: str, placement: str, info, major: str) -> str:
-    where = " or ".join(p.replace("-", " ") for p in info.placements(major))
-    here = f" not in a {placement.replace('-', ' ')}" if placement else " here"
-    return f"{key} is read in a {where} (section {info.section}),{here}; API Gateway ignores it"
+    where = " or ".join(_article(p.replace("-", " ")) for p in info.placements(major))
+    here = f" not in {_article(placement.replace('-', ' '))}" if placement else " here"
+    return f"{key} is read in {where} (section {info.section}),{here}; API Gateway ignores it"
+
+
+def _article(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _validate(ctx, key: str, value, pointer: tuple, document):
