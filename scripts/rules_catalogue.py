@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from apictl.lint.registry import RULES, load_all_rules  # noqa: E402
+from apictl.lint.registry import RETIRED, RULES, load_all_rules  # noqa: E402
 
 
 def cell(text: str) -> str:
@@ -25,6 +25,10 @@ def render() -> str:
             family = rule.family
             lines += ["", f"## {family}", "", "| id | level | summary | fix |", "| --- | --- | --- | --- |"]
         lines.append(f"| `{rule.id}` | {rule.level} | {cell(rule.summary)} | {cell(rule.fix)} |")
+    if RETIRED:
+        lines += ["", "## retired", "", "Naming these in apictl.yaml is harmless; they report nothing.", "",
+                  "| id | why |", "| --- | --- |"]
+        lines += [f"| `{rule_id}` | {cell(reason)} |" for rule_id, reason in sorted(RETIRED.items())]
     return "\n".join(lines) + "\n"
 
 

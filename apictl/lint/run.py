@@ -12,7 +12,7 @@ from ..report import FORMATS, Report, ReportItem, RuleInfo, render
 from ..source import SpecSource, format_pointer, open_spec
 from ..source.errors import InputError
 from .engine import LintOptions, LintResult, lint_source, read_baseline, write_baseline
-from .registry import LEVEL_RANK, RULES, load_all_rules
+from .registry import LEVEL_RANK, RETIRED, RULES, load_all_rules
 
 DEFAULT_BASELINE = ".apictl-baseline.json"
 
@@ -44,7 +44,7 @@ def run_validate(opts: ValidateOptions) -> int:
     first = Path(opts.files[0]).parent if opts.files and not opts.files[0].startswith("git:") else Path.cwd()
     config = load_config(opts.config, start=first)
     load_all_rules()
-    check_rule_ids(config, set(RULES))
+    check_rule_ids(config, set(RULES) | set(RETIRED))
     files = list(opts.files) or _config_specs(config)
     if not files:
         raise InputError("no files given, and no `specs:` list in apictl.yaml")

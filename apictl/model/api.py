@@ -22,6 +22,9 @@ INTEGRATIONS = "x-amazon-apigateway-integrations"
 EXTENSION_PREFIX = "x-amazon-apigateway-"
 
 HTTP_ONLY_ROOT_EXTENSIONS = ("x-amazon-apigateway-cors", "x-amazon-apigateway-importexport-version")
+# HTTP API exports write importexport-version; it is copied into REST definitions so often that it is the
+# weakest hint: any REST-only evidence outweighs it
+ROOT_HINT_WEIGHT = {"x-amazon-apigateway-importexport-version": 1}
 REST_ONLY_ROOT_EXTENSIONS = (
     "x-amazon-apigateway-api-key-source", "x-amazon-apigateway-binary-media-types",
     "x-amazon-apigateway-documentation", "x-amazon-apigateway-gateway-responses",
@@ -327,7 +330,7 @@ def infer_api_type(api: Api) -> tuple[str, str]:
     if not hints:
         return "rest", "nothing HTTP-API specific found; REST is the default"
     kind = "http" if score["http"] > score["rest"] else "rest"
-    reason = next(r for k, _, r in hints if k == kind)
+    reason = max(((w, -i, r) for i, (k, w, r) in enumerate(hints) if k == kind))[2]  # the strongest, first on a tie
     other = "http" if kind == "rest" else "rest"
     if score[other]:
         reason += f"; outweighs {sum(1 for k, _, _ in hints if k == other)} {other.upper()} hint(s)"
@@ -335,8 +338,9 @@ def infer_api_type(api: Api) -> tuple[str, str]:
 
 
 REST_ONLY_INTEGRATION_FIELDS = ("requestTemplates", "responses", "passthroughBehavior", "contentHandling",
-                                "cacheKeyParameters", "cacheNamespace", "responseTransferMode")
-HTTP_ONLY_INTEGRATION_FIELDS = ("payloadFormatVersion", "integrationSubtype")
+                                "cacheKeyParameters", "cacheNamespace", "responseTransferMode", "integrationTarget",
+                                "integration-target")
+HTTP_ONLY_INTEGRATION_FIELDS = ("payloadFormatVersion", "integrationSubtype", "responseParameters")
 
 
 def api_type_hints(api: Api) -> list[tuple[str, int, str]]:
@@ -345,13 +349,15 @@ def api_type_hints(api: Api) -> list[tuple[str, int, str]]:
     hints: list[tuple[str, int, str]] = []
     for ext in HTTP_ONLY_ROOT_EXTENSIONS:
         if ext in data:
-            hints.append(("http", 2, f"root has {ext} (HTTP APIs only)"))
+            hints.append(("http", ROOT_HINT_WEIGHT.get(ext, 2), f"root has {ext} (HTTP APIs only)"))
     components = data.get("components")
     if isinstance(components, dict) and INTEGRATIONS in components:
         hints.append(("http", 3, f"components has {INTEGRATIONS} (HTTP APIs only)"))
     for ext in REST_ONLY_ROOT_EXTENSIONS:
         if ext in data:
             hints.append(("rest", 2, f"root has {ext} (REST APIs only)"))
+    if "/$default" in api.paths:
+        hints.append(("http", 3, "path /$default is the HTTP API default route"))
     seen: set[str] = set()
     for op in api.operations:
         integration = op.integration or {}
@@ -367,10 +373,32 @@ def api_type_hints(api: Api) -> list[tuple[str, int, str]]:
         if isinstance(kind, str) and kind.lower() in ("aws", "http", "mock") and "type" not in seen:
             seen.add("type")
             hints.append(("rest", 3, f"{op.label} integration has type {kind} (REST APIs only)"))
+        if op.method == "any" and "isDefaultRoute" in op.node and "isDefaultRoute" not in seen:
+            seen.add("isDefaultRoute")
+            hints.append(("http", 3, f"{op.label} has isDefaultRoute (HTTP APIs only)"))
     for scheme in api.security_schemes.values():
-        auth_type = str((scheme.authorizer or {}).get("type", "")).lower()
-        if auth_type == "jwt":
-            hints.append(("http", 3, f"security scheme '{scheme.name}' is a JWT authorizer (HTTP APIs only)"))
-        elif auth_type in ("token", "cognito_user_pools"):
-            hints.append(("rest", 3, f"security scheme '{scheme.name}' is a {auth_type} authorizer (REST APIs only)"))
+        hints += _authorizer_hints(scheme)
+    return hints
+
+
+HTTP_ONLY_AUTHORIZER_FIELDS = ("authorizerPayloadFormatVersion", "enableSimpleResponses", "jwtConfiguration")
+REST_ONLY_AUTHORIZER_FIELDS = ("identityValidationExpression", "providerARNs")
+
+
+def _authorizer_hints(scheme: SecurityScheme) -> list[tuple[str, int, str]]:
+    auth = scheme.authorizer or {}
+    auth_type = str(auth.get("type", "")).lower()
+    name = f"security scheme '{scheme.name}'"
+    if auth_type == "jwt":
+        return [("http", 3, f"{name} is a JWT authorizer (HTTP APIs only)")]
+    if auth_type in ("token", "cognito_user_pools"):
+        return [("rest", 3, f"{name} is a {auth_type} authorizer (REST APIs only)")]
+    hints = [("http", 3, f"{name} authorizer has {f} (HTTP APIs only)") for f in HTTP_ONLY_AUTHORIZER_FIELDS if f in auth]
+    hints += [("rest", 3, f"{name} authorizer has {f} (REST APIs only)") for f in REST_ONLY_AUTHORIZER_FIELDS if f in auth]
+    source = auth.get("identitySource")
+    first = source.split(",")[0].strip() if isinstance(source, str) else ""
+    if first.startswith(("method.request.", "stageVariables.", "context.")):
+        hints.append(("rest", 3, f"{name} reads identity source {first} (REST syntax)"))
+    elif first.startswith(("$request.", "$context.", "$stageVariables.")):
+        hints.append(("http", 3, f"{name} reads identity source {first} (HTTP API syntax)"))
     return hints

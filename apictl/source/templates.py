@@ -43,6 +43,9 @@ class EmbeddedApi:
     location: str = ""  # a local file named by DefinitionUri or AWS::Include (relative to the template)
     stages: dict[str, set[str]] = field(default_factory=dict)  # stage (as the template names it) -> variable names
     template: str = ""  # the template's display name, for an API in a file of its own
+    # (path, lower-case method or "any") of the SAM function and state machine `Api` events on this API: SAM
+    # adds their x-amazon-apigateway-integration to the definition
+    event_routes: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def api_type(self) -> str:
@@ -89,8 +92,9 @@ def find_embedded_apis(data: dict) -> list[EmbeddedApi]:
                     apis.append(EmbeddedApi(str(logical_id), rtype, pointer, branch, node))
         if apis:
             stages = template_stages(data, str(logical_id))
+            routes = sam_event_routes(data, str(logical_id)) if rtype in _SAM_STAGE else set()
             for api in apis:
-                api.stages = stages
+                api.stages, api.event_routes = stages, routes
         found += apis
     return found
 
@@ -186,3 +190,28 @@ def _variable_names(variables: Any) -> set[str] | None:
     if isinstance(variables, dict) and not is_intrinsic(variables):
         return {str(k) for k in variables}
     return None
+
+
+_EVENT_SOURCES = {"AWS::Serverless::Function": "Api", "AWS::Serverless::StateMachine": "Api"}
+
+
+def sam_event_routes(data: dict, logical_id: str) -> set[tuple[str, str]]:
+    """(path, lower-case method) of every SAM ``Api`` event whose ``RestApiId`` is ``logical_id``."""
+    out = set()
+    for resource in data.get("Resources", {}).values():
+        if not isinstance(resource, dict) or resource.get("Type") not in _EVENT_SOURCES:
+            continue
+        props = resource.get("Properties")
+        events = props.get("Events") if isinstance(props, dict) else None
+        if not isinstance(events, dict):
+            continue
+        for event in events.values():
+            if not isinstance(event, dict) or event.get("Type") != _EVENT_SOURCES[resource["Type"]]:
+                continue
+            event_props = event.get("Properties")
+            if not isinstance(event_props, dict) or event_props.get("RestApiId") != {"Ref": logical_id}:
+                continue
+            path, method = event_props.get("Path"), event_props.get("Method")
+            if isinstance(path, str) and isinstance(method, str):
+                out.add((path, method.lower()))
+    return out

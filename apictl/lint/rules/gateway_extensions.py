@@ -3,7 +3,8 @@ place API Gateway reads it, and each one (and each integration/authorizer field)
 API type being linted."""
 from __future__ import annotations
 
-from ...model.api import EXTENSION_PREFIX
+from ...model.api import (EXTENSION_PREFIX, HTTP_ONLY_AUTHORIZER_FIELDS, HTTP_ONLY_INTEGRATION_FIELDS,
+                          REST_ONLY_AUTHORIZER_FIELDS, REST_ONLY_INTEGRATION_FIELDS)
 from ..gateway import extension_index, extension_keys, extension_sites, extension_validator, rationale, \
     resolve_intrinsics
 from ..registry import Rule, check, declare
@@ -38,13 +39,6 @@ declare(
          rationale=rationale("1.14, 2.4", "HTTP API import warns about and drops REST-only fields and integration "
                              "types other than AWS_PROXY/HTTP_PROXY; REST import ignores HTTP-only fields")),
 )
-
-REST_ONLY_INTEGRATION = ("contentHandling", "passthroughBehavior", "requestTemplates", "responses",
-                         "cacheKeyParameters", "cacheNamespace", "responseTransferMode", "integrationTarget",
-                         "integration-target")
-HTTP_ONLY_INTEGRATION = ("integrationSubtype", "payloadFormatVersion")
-REST_ONLY_AUTHORIZER = ("identityValidationExpression", "providerARNs")
-HTTP_ONLY_AUTHORIZER = ("authorizerPayloadFormatVersion", "enableSimpleResponses", "jwtConfiguration")
 
 
 @check("apigw-extension-invalid", "apigw-extension-unknown-field", "apigw-extension-unknown",
@@ -138,7 +132,7 @@ def check_field_applicability(ctx):
     http = api.api_type == "http"
     for integration in api.integrations():
         node = integration.node
-        wrong = REST_ONLY_INTEGRATION if http else HTTP_ONLY_INTEGRATION
+        wrong = REST_ONLY_INTEGRATION_FIELDS if http else HTTP_ONLY_INTEGRATION_FIELDS
         for name in wrong:
             if name in node:
                 yield ctx.finding("apigw-field-wrong-api-type",
@@ -155,7 +149,7 @@ def check_field_applicability(ctx):
         if auth is None:
             continue
         ptr = scheme.pointer + ("x-amazon-apigateway-authorizer",)
-        for name in (REST_ONLY_AUTHORIZER if http else HTTP_ONLY_AUTHORIZER):
+        for name in (REST_ONLY_AUTHORIZER_FIELDS if http else HTTP_ONLY_AUTHORIZER_FIELDS):
             if name in auth:
                 yield ctx.finding("apigw-field-wrong-api-type",
                                   f"authorizer '{scheme.name}': {name} is {'REST' if http else 'HTTP'}-only",
