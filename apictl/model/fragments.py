@@ -57,7 +57,7 @@ def _referenced(api, major: str) -> Iterator[Fragment]:
             queue.append((target, target_ptr, ref_kind))
             if isinstance(node, dict) and isinstance(node.get("$ref"), str):
                 continue  # a chain: the next $ref stands for the same kind
-            yield from _as_kind(target, target_ptr, node, ref_kind, f"its $ref in {doc.display} stands for")
+            yield from _as_kind(target, target_ptr, node, ref_kind, f"its $ref in {_relative(doc, target)} stands for")
 
 
 def _if_branches(doc: Document, major: str) -> Iterator[Fragment]:
@@ -88,3 +88,12 @@ def _as_kind(doc: Document, pointer: tuple, node: Any, kind: str, why: str) -> I
     for key, entry in entries:
         if not (isinstance(entry, dict) and isinstance(entry.get("$ref"), str)) and not is_intrinsic(entry):
             yield Fragment(doc, pointer + (key,), entry, kind[4:], f"checked as a {kind_name(kind[4:])} {why}")
+
+
+def _relative(referrer: Document, target: Document) -> str:
+    """The referring file as seen from the folder of the file it names (short, and unambiguous enough)."""
+    import posixpath
+
+    if referrer is target:
+        return "the same file"
+    return posixpath.relpath(referrer.path.as_posix(), target.path.parent.as_posix())
