@@ -179,16 +179,50 @@ def _merge(units: list[Unit], schema: dict) -> list[tuple[tuple, str]]:
         if allowed:
             messages.append(f"{_value_text(enums[0].message)} is not one of {_or_list(allowed)}")
             us = [u for u in us if u not in enums]
-        required = sorted({m.group(1) for u in us if (m := _REQUIRED.match(u.message))})
-        if len(required) > 1:
-            messages.append("needs one of " + " or ".join(f'"{r}"' for r in required))
-        elif required:
-            messages.append(f'"{required[0]}" is a required property')
+        messages += _required_messages([u for u in us if _REQUIRED.match(u.message)])
         for u in us:
             if not _REQUIRED.match(u.message) and u.message not in messages:
                 messages.append(u.message)
         out.append((location, "; ".join(messages)))
     return out
+
+
+def _required_messages(units: list[Unit]) -> list[str]:
+    """Missing properties: those one `required` keyword lists are all needed ("a" and "b"); those of the
+    branches of one choice are alternatives (needs one of "content" or "schema")."""
+    groups: dict[str, list[str]] = {}
+    for u in units:
+        name = _REQUIRED.match(u.message).group(1)
+        if name not in groups.setdefault(u.evaluation, []):
+            groups[u.evaluation].append(name)
+    clusters: list[list[str]] = []  # evaluation paths that are branches of one choice
+    for path in sorted(groups):
+        for cluster in clusters:
+            common = _common_prefix(cluster[0], path)
+            if re.search(r"/(oneOf|anyOf)/$", common) or re.search(r"/(oneOf|anyOf)/\d*$", common):
+                cluster.append(path)
+                break
+        else:
+            clusters.append([path])
+    needed, out = [], []
+    for cluster in clusters:
+        if len(cluster) == 1:
+            needed += [n for n in groups[cluster[0]] if n not in needed]
+        else:
+            names = sorted({n for path in cluster for n in groups[path]})
+            out.append("needs one of " + " or ".join(f'"{n}"' for n in names))
+    if len(needed) > 1:
+        out.insert(0, " and ".join(f'"{n}"' for n in sorted(needed)) + " are required properties")
+    elif needed:
+        out.insert(0, f'"{needed[0]}" is a required property')
+    return out
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return a[:n]
 
 
 def _allowed_values(enums: list[Unit], schema: dict) -> list | None:
@@ -241,9 +275,9 @@ def _or_list(values: list) -> str:
 
 def explain(kind: str | None, location: tuple, message: str) -> str:
     """A clearer message for a problem at an object of ``kind`` (object_kinds), or the message itself."""
-    if kind in ("parameter", "header") and message.startswith('needs one of "content" or "schema"'):
-        rest = message[len('needs one of "content" or "schema"'):]
-        return f"{kind_name(kind)} has neither `schema` nor `content`{rest}"
+    if kind in ("parameter", "header") and 'needs one of "content" or "schema"' in message:
+        return message.replace('needs one of "content" or "schema"', f"{kind_name(kind)} has neither `schema` nor "
+                               "`content`")
     if kind == "parameter" and message.startswith('"type" is a required property'):
         rest = message[len('"type" is a required property'):]
         return f"parameter is missing `type` (string, number, integer, boolean, array or file){rest}"

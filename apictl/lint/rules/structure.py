@@ -92,7 +92,16 @@ def structural_errors(data: Any, major: str, kind: str = "document") -> list[tup
                               explain_message(_short_message(message), value_at(data, location)))
             if message not in found.setdefault(location, []):
                 found[location].append(message)
-    return [(location, "; ".join(messages)) for location, messages in found.items()]
+    return [(location, "; ".join(_join_required(messages))) for location, messages in found.items()]
+
+
+def _join_required(messages: list[str]) -> list[str]:
+    """'"a" is a required property' x2 at one place -> '"a" and "b" are required properties'."""
+    suffix = " is a required property"
+    names = [m[: -len(suffix)] for m in messages if m.endswith(suffix) and m.startswith('"')]
+    if len(names) < 2:
+        return messages
+    return [" and ".join(names) + " are required properties"] + [m for m in messages if m[: -len(suffix)] not in names]
 
 
 def _under_reference(data: Any, pointer: tuple) -> bool:
