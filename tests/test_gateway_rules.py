@@ -189,6 +189,15 @@ CASES = {
                "  application/json: '{\"ip\": \"$context.sourceIp\"}'  # <-"),
         H + op(f"type: aws\nhttpMethod: POST\nuri: {L}\nrequestTemplates:\n"
                "  application/json: '{\"ip\": \"$context.identity.sourceIp\"}'"), {}),
+    "apigw-builtin-model-ref": (
+        H + op(LAMBDA).replace("responses: {'200': {description: ok}}",
+                               "responses:\n        '200':\n          description: ok\n          content:\n"
+                               "            application/json:\n              schema: {$ref: '#/components/schemas/Empty'}"
+                               "  # <-"),
+        H + op(LAMBDA).replace("responses: {'200': {description: ok}}",
+                               "responses:\n        '200':\n          description: ok\n          content:\n"
+                               "            application/json:\n              schema: {$ref: '#/components/schemas/Empty'}")
+            + "components: {schemas: {Empty: {type: object}}}\n", {}),
     "apigw-integration-missing": (
         H + "paths:\n  /a:\n    get:  # <-\n      operationId: a\n      responses: {'200': {description: ok}}\n"
             "x-amazon-apigateway-api-key-source: HEADER\n",

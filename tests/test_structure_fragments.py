@@ -77,7 +77,7 @@ def test_a_referenced_parameter_is_checked_like_an_inline_one(tmp_path):
      "header has neither `schema` nor `content`"),
     ("path item", "paths: {/a: {$ref: 'frag.yaml'}}", "get:\n  operationId: a\n  responses: {'200': {description: ok}}\n  bogus: 1", 1,
      "Additional properties are not allowed ('bogus' was unexpected)"),
-])
+], ids=lambda v: v if v in ("schema", "response", "request body", "header", "path item") else "")
 def test_every_referenced_kind_is_checked_in_its_own_file(tmp_path, kind, place, node, line, message):
     found = schema_errors(lint(tmp_path, {"api.yaml": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n" + (
         "paths: {}\n" if not place.startswith("paths") else "") + place + "\n", "frag.yaml": node + "\n"}))
@@ -136,7 +136,7 @@ def test_branches_of_fn_if_are_checked_as_the_object_they_stand_for(tmp_path):
                                             '"array" or "file"'),
     ("{name: x, in: quer, type: string}", '"quer" is not one of "body", "header", "formData", "query" or "path"'),
     ("{name: x, in: body}", '"schema" is a required property'),
-])
+], ids=["no-type", "bad-type", "bad-in", "body-without-schema"])
 def test_swagger_parameter_messages_name_the_real_problem(tmp_path, parameter, message):
     found = schema_errors(lint(tmp_path, {"api.yaml": f"""
         swagger: '2.0'

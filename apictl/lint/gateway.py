@@ -175,3 +175,15 @@ def strings_in(node: Any, pointer: tuple) -> Iterator[tuple[tuple, str]]:
 
 def rationale(section: str, text: str) -> str:
     return f"{text} (reference: {REFERENCE} section {section})"
+
+
+# Every REST API has the models Empty and Error from its creation: import resolves a $ref to them without the
+# document defining them (AWS's own samples rely on it)
+BUILTIN_MODELS = ("Empty", "Error")
+
+
+def builtin_model_ref(api: Api, document: Document, ref: str) -> bool:
+    """A $ref to a built-in REST model that the document does not define, which API Gateway resolves."""
+    if not (api.targets_gateway and api.api_type == "rest" and document is api.document):
+        return False
+    return ref in {f"#/{'/'.join(api.schemas_pointer)}/{name}" for name in BUILTIN_MODELS}

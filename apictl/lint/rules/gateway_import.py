@@ -8,7 +8,7 @@ from typing import Any, Iterator
 from ...model.api import Api, Operation
 from ...model.schemas import iter_subschemas
 from ...source.document import Document
-from ..gateway import rationale
+from ..gateway import builtin_model_ref, rationale
 from ..registry import Rule, check, declare
 
 declare(
@@ -28,6 +28,13 @@ declare(
     Rule("apigw-external-ref", "error", "A $ref points into another file, which API Gateway import cannot follow",
          "Bundle the spec into one file before importing (inline the referenced definitions).", "gateway",
          example="schema: {$ref: 'models.yaml#/Pet'}", rationale=rationale("2.1 item 15", "the import fails")),
+    Rule("apigw-builtin-model-ref", "warning", "A $ref to API Gateway's built-in Empty or Error model, which the "
+         "document does not define", "Define the schema under components.schemas (definitions in 2.0), e.g. "
+         "Empty: {type: object, title: Empty Schema}, so that other tools can resolve it too.", "gateway",
+         example="schema: {$ref: '#/components/schemas/Empty'}   # and no components.schemas.Empty",
+         rationale=rationale("2.5", "every REST API has the models Empty and Error, and import resolves a $ref to "
+                             "them (AWS's samples rely on it), so API Gateway accepts the definition; as OpenAPI "
+                             "the $ref does not resolve, and SDK generators, mocks and other linters fail on it")),
     Rule("apigw-response-ref-unsupported", "error", "A response is a $ref to the 2.0 root responses section",
          "Inline the response (or its schema) in the operation.", "gateway",
          example="responses: {'500': {$ref: '#/responses/UnexpectedError'}}",
@@ -157,11 +164,16 @@ def check_paths(ctx):
 
 
 @check("apigw-model-name-invalid", "apigw-external-ref", "apigw-response-ref-unsupported",
-       "apigw-response-schema-primitive")
+       "apigw-response-schema-primitive", "apigw-builtin-model-ref")
 def check_models(ctx):
     api = ctx.api
     if not api.targets_gateway or api.api_type != "rest":
         return
+    for pointer, ref in api.document.refs:
+        if builtin_model_ref(api, api.document, ref) and api.workspace.resolve(api.document, ref) is None:
+            yield ctx.finding("apigw-builtin-model-ref", f"$ref '{ref}' names API Gateway's built-in model, which "
+                              "this document does not define: API Gateway resolves it, other tools cannot",
+                              pointer + ("$ref",))
     for name in api.schemas():
         if not MODEL_NAME.match(str(name)):
             yield ctx.finding("apigw-model-name-invalid", f"schema name '{name}' is not alphanumeric",
