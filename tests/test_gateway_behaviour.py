@@ -245,3 +245,42 @@ def test_rest_response_headers_must_be_declared_in_swagger_too(tmp_path):
     assert [(f.rule, f.position[0], f.message) for f in findings] == [
         ("apigw-response-header-undeclared", 19, "OPTIONS /a: integration response 'default' sets header "
          "Access-Control-Allow-Methods, which response 200 does not declare in its headers")]
+
+
+def test_a_shared_integration_has_one_finding_per_problem(tmp_path):
+    ref = "x-amazon-apigateway-integration: {$ref: '#/components/x-amazon-apigateway-integrations/fn'}"
+    findings, _ = lint(tmp_path, H + f"""
+        paths:
+          /a:
+            get: {{operationId: a, responses: {{'200': {{description: ok}}}}, {ref}}}
+          /b:
+            get: {{operationId: b, responses: {{'200': {{description: ok}}}}, {ref}}}
+        components:
+          x-amazon-apigateway-integrations:
+            fn: {{type: AWS_PROXY, httpMethod: GET, uri: '{L}', payloadFormatVersion: '2.0', timeoutInMillis: 40000}}
+        """)
+    assert sorted((f.rule, f.message.split(":")[0]) for f in findings) == [
+        ("apigw-integration-timeout-range", "integration 'fn'"), ("apigw-lambda-http-method", "integration 'fn'")]
+
+
+def test_an_integration_under_fn_if_is_checked_in_each_branch(tmp_path):
+    findings, _ = lint(tmp_path, f"""
+        Resources:
+          Api:
+            Type: AWS::ApiGateway::RestApi
+            Properties:
+              Body:
+                openapi: 3.0.1
+                info: {{title: t, version: '1'}}
+                paths:
+                  /a:
+                    get:
+                      operationId: a
+                      responses: {{'200': {{description: ok}}}}
+                      x-amazon-apigateway-integration: !If
+                        - IsProd
+                        - {{type: aws_proxy, httpMethod: GET, uri: '{L}'}}
+                        - {{type: mock, passthroughBehavior: sometimes}}
+        """, name="template.yaml")
+    assert sorted((f.rule, f.position[0]) for f in findings) == [
+        ("apigw-extension-invalid", 16), ("apigw-lambda-http-method", 15)]

@@ -93,12 +93,14 @@ class Operation(Located):
 
 @dataclass(eq=False)
 class Integration(Located):
-    """An ``x-amazon-apigateway-integration`` (followed through a ``$ref``), or one entry of
-    ``components.x-amazon-apigateway-integrations`` (then ``operation`` is None)."""
+    """An ``x-amazon-apigateway-integration`` of an operation, or one entry of
+    ``components.x-amazon-apigateway-integrations`` (then ``operation`` is None and ``operations`` lists the
+    operations whose integration is a ``$ref`` to it). Each integration object is one Integration."""
 
     node: dict
     operation: Operation | None = None
     name: str = ""  # the key under components.x-amazon-apigateway-integrations
+    operations: list[Operation] = field(default_factory=list)  # every operation that uses it
 
     @property
     def type(self) -> str:
@@ -206,22 +208,28 @@ class Api:
                     yield str(path), doc, ptr, node, choices
 
     def integrations(self) -> list[Integration]:
-        """Every integration: the reusable ones under components first, then each operation's own
-        (an operation whose integration is a ``$ref`` to a reusable one is listed with it)."""
-        out = []
+        """Every integration object once: the reusable ones under components first (with the operations that
+        $ref them), then each operation's own (each branch of an ``Fn::If`` one)."""
+        out: list[Integration] = []
+        by_place: dict[tuple[int, tuple], Integration] = {}
         components = self.data.get("components")
         shared = components.get(INTEGRATIONS) if isinstance(components, dict) else None
         if isinstance(shared, dict):
             for name, node in shared.items():
                 if isinstance(node, dict):
-                    out.append(Integration(self.document, ("components", INTEGRATIONS, name), node, None, str(name)))
+                    integ = Integration(self.document, ("components", INTEGRATIONS, name), node, None, str(name))
+                    by_place[(id(self.document), integ.pointer)] = integ
+                    out.append(integ)
         for op in self.operations:
             raw = op.node.get(INTEGRATION)
-            if not isinstance(raw, dict):
-                continue
-            doc, ptr, node = self.deref(op.document, raw, op.pointer + (INTEGRATION,))
-            if isinstance(node, dict) and "$ref" not in node:
-                out.append(Integration(doc, ptr, node, op))
+            for doc, ptr, node, _ in self.alternatives(op.document, raw, op.pointer + (INTEGRATION,)):
+                if not isinstance(node, dict) or "$ref" in node:
+                    continue
+                integ = by_place.get((id(doc), ptr))
+                if integ is None:
+                    integ = by_place[(id(doc), ptr)] = Integration(doc, ptr, node, op)
+                    out.append(integ)
+                integ.operations.append(op)
         return out
 
     def request_body_schemas(self, op: Operation) -> list[tuple[Document, tuple, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ...model.api import (EXTENSION_PREFIX, HTTP_ONLY_AUTHORIZER_FIELDS, HTTP_ONLY_INTEGRATION_FIELDS,
                           REST_ONLY_AUTHORIZER_FIELDS, REST_ONLY_INTEGRATION_FIELDS)
+from ...source.intrinsics import if_branches
 from ..gateway import extension_index, extension_keys, extension_sites, extension_validator, rationale, \
     resolve_intrinsics
 from ..registry import Rule, check, declare
@@ -84,7 +85,8 @@ def _site_findings(ctx, site, index):
             yield ctx.finding("apigw-extension-wrong-api-type",
                               f"{key} is read by {' and '.join(t.upper() for t in info.api_types)} APIs only; "
                               f"this {api.api_type.upper()} API ignores it", pointer, site.document)
-        yield from _validate(ctx, key, value, pointer, site.document)
+        for branch_pointer, branch_value, _ in if_branches(value, pointer):  # each value CloudFormation may give
+            yield from _validate(ctx, key, branch_value, branch_pointer, site.document)
 
 
 def _misplaced(key: str, placement: str, info, major: str) -> str:

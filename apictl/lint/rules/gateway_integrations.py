@@ -166,9 +166,13 @@ def check_integration_target(ctx):
                        ("payloadFormatVersion",))
 
 
-def _finder(ctx, integ: Integration):
+def _finder(ctx, integ: Integration, op=None):
+    """Findings about the integration; with ``op``, about its use by that operation (a shared integration
+    is used by several)."""
+    label = integ.label if op is None or op is integ.operation else f"{op.label} (integration '{integ.name}')"
+
     def find(rule: str, message: str, rel: tuple):
-        return ctx.finding(rule, f"{integ.label}: {message}", integ.pointer + rel, integ.document)
+        return ctx.finding(rule, f"{label}: {message}", integ.pointer + rel, integ.document)
 
     return find
 
@@ -278,7 +282,7 @@ def check_mappings(ctx):
     for integ in _integrations(ctx):
         find = _finder(ctx, integ)
         node = integ.node
-        declared = _declared(integ)
+        uses = [(_finder(ctx, integ, op), _declared(op)) for op in integ.operations]
         request = node.get("requestParameters")
         if isinstance(request, dict) and "integrationSubtype" not in node:
             for key, raw in request.items():
@@ -297,7 +301,8 @@ def check_mappings(ctx):
                                "*, stageVariables.*, context.* or a 'quoted' static value)", where)
                 else:
                     yield from _context(find, value, where)
-                    yield from _undeclared(find, value, declared, where)
+                    for use, declared in uses:
+                        yield from _undeclared(use, value, declared, where)
         cache_keys = node.get("cacheKeyParameters")
         if isinstance(cache_keys, list) and not http:
             for i, key in enumerate(cache_keys):
@@ -306,7 +311,8 @@ def check_mappings(ctx):
                         yield find("apigw-mapping-expression-invalid", f"cache key '{key}' is not method.request."
                                    "{path|querystring|header}.NAME", ("cacheKeyParameters", i))
                     else:
-                        yield from _undeclared(find, key, declared, ("cacheKeyParameters", i))
+                        for use, declared in uses:
+                            yield from _undeclared(use, key, declared, ("cacheKeyParameters", i))
 
 
 def _http_mapping(find, key: str, value: str | None, where: tuple):
@@ -334,10 +340,7 @@ def _context(find, value: str, where: tuple):
             yield find("apigw-mapping-expression-invalid", problem, where)
 
 
-def _declared(integ: Integration) -> set[tuple[str, str]] | None:
-    op = integ.operation
-    if op is None:
-        return None
+def _declared(op) -> set[tuple[str, str]]:
     out = set()
     for p in op.parameters:
         name = p.name.rstrip("+")
@@ -345,9 +348,9 @@ def _declared(integ: Integration) -> set[tuple[str, str]] | None:
     return out
 
 
-def _undeclared(find, value: str, declared: set | None, where: tuple):
+def _undeclared(find, value: str, declared: set, where: tuple):
     m = METHOD_REQUEST.match(value)
-    if not m or declared is None:
+    if not m:
         return
     location = LOCATIONS[m.group(1)]
     name = m.group(2).rstrip("+")

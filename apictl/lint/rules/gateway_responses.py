@@ -52,22 +52,36 @@ def check_integration_responses(ctx):
             continue
         responses = integ.node.get("responses")
         if isinstance(responses, dict):
-            yield from _rest_integration_responses(ctx, find, integ, responses)
+            yield from _rest_response_mappings(ctx, find, responses)
+            for op in integ.operations:
+                yield from _rest_method_responses(_finder(ctx, integ, op), method_responses(ctx.api, op), responses)
 
 
-def _rest_integration_responses(ctx, find, integ, responses: dict):
-    op = integ.operation
-    declared = method_responses(ctx.api, op) if op is not None else {}
+def _rest_method_responses(find, declared: dict, responses: dict):
+    """Each integration response maps to a status the operation declares, and sets only its declared headers."""
     for pattern, response in responses.items():
-        if not isinstance(response, dict):
+        if not isinstance(response, dict) or response.get("statusCode") is None:
             continue
-        code = response.get("statusCode")
+        code = response["statusCode"]
         target = declared.get(str(code)) or declared.get("default")
-        if op is not None and code is not None and declared and target is None:
-            yield find("apigw-integration-response-status-undeclared",
-                       f"integration response '{pattern}' maps to status {code}, which the operation does not declare "
-                       f"(it has {', '.join(sorted(declared))})", ("responses", pattern, "statusCode"))
+        if target is None:
+            if declared:
+                yield find("apigw-integration-response-status-undeclared",
+                           f"integration response '{pattern}' maps to status {code}, which the operation does not "
+                           f"declare (it has {', '.join(sorted(declared))})", ("responses", pattern, "statusCode"))
+            continue
         mapping = response.get("responseParameters")
+        for key in (mapping if isinstance(mapping, dict) else ()):
+            m = METHOD_RESPONSE_HEADER.match(str(key))
+            if m and m.group(1).lower() not in target.headers:
+                yield find("apigw-response-header-undeclared",
+                           f"integration response '{pattern}' sets header {m.group(1)}, which response {target.status} "
+                           "does not declare in its headers", ("responses", pattern, "responseParameters", key))
+
+
+def _rest_response_mappings(ctx, find, responses: dict):
+    for pattern, response in responses.items():
+        mapping = response.get("responseParameters") if isinstance(response, dict) else None
         if not isinstance(mapping, dict):
             continue
         for key, raw in mapping.items():
@@ -75,12 +89,6 @@ def _rest_integration_responses(ctx, find, integ, responses: dict):
             if not REST_RESPONSE_KEY.match(str(key)):
                 yield find("apigw-mapping-expression-invalid", f"'{key}' is not a target method.response.header.NAME",
                            where)
-            elif target is not None and code is not None:
-                header = METHOD_RESPONSE_HEADER.match(str(key)).group(1)
-                if header.lower() not in target.headers:
-                    yield find("apigw-response-header-undeclared",
-                               f"integration response '{pattern}' sets header {header}, which response {target.status} "
-                               "does not declare in its headers", where)
             value = static_text(raw, ctx.options.params)
             if value is not None and not REST_RESPONSE_VALUE.match(shape(value)):
                 yield find("apigw-mapping-expression-invalid", f"'{value}' is not a response mapping source "
