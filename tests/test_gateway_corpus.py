@@ -32,3 +32,8 @@ def test_every_pinned_finding_has_a_review():
             if note == TODO or not note.strip()]
     assert not todo, f"findings without a review: {todo}"
     assert all(Path(f[0]).parts[0] in ("gateway", "sdk") for f in expected["findings"])
+
+
+def test_one_finding_per_node_and_rule_on_real_definitions():
+    places = [(f[0], f[3], f[2]) for f in load_expected()["findings"]]
+    assert len(places) == len(set(places))

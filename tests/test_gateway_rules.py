@@ -283,3 +283,12 @@ def test_rules_catalogue_is_up_to_date():
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run([sys.executable, str(root / "scripts" / "rules_catalogue.py"), "--check"])
     assert result.returncode == 0, "docs/rules.md is stale: run python scripts/rules_catalogue.py"
+
+
+def test_one_problem_gives_one_finding(tmp_path):
+    """No rule reports the same node twice (a shared integration, a stage variable missing in several stages,
+    an extension value the schema and a rule both check...)."""
+    for rule_id, (bad, _, options) in CASES.items():
+        options = {k: v for k, v in options.items() if k != "marker_line"}
+        places = [(f.document.display, f.pointer, f.rule) for f in lint(tmp_path, bad, **options)]
+        assert len(places) == len(set(places)), rule_id

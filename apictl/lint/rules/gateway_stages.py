@@ -80,7 +80,9 @@ def check_stage_variables(ctx):
         return
     stages = deploying_stages(ctx)
     for doc, pointer, name in refs:
-        for stage, variables in sorted(stages.items()):
-            if name not in variables:
-                yield ctx.finding("apigw-stage-variable-undefined",
-                                  f"stage variable '{name}' is not defined in stage '{stage}'", pointer, doc)
+        missing = [stage for stage, variables in sorted(stages.items()) if name not in variables]
+        if missing:  # one finding per reference, naming every stage that lacks the variable
+            where = f"stage '{missing[0]}'" if len(missing) == 1 else \
+                "stages " + ", ".join(f"'{s}'" for s in missing[:-1]) + f" and '{missing[-1]}'"
+            yield ctx.finding("apigw-stage-variable-undefined", f"stage variable '{name}' is not defined in {where}",
+                              pointer, doc)
