@@ -284,3 +284,35 @@ def test_an_integration_under_fn_if_is_checked_in_each_branch(tmp_path):
         """, name="template.yaml")
     assert sorted((f.rule, f.position[0]) for f in findings) == [
         ("apigw-extension-invalid", 16), ("apigw-lambda-http-method", 15)]
+
+
+def test_no_message_echoes_more_than_120_characters_of_a_value(tmp_path):
+    big = "Q" * 300_000
+    findings, _ = lint(tmp_path, H + f"""
+        x-amazon-apigateway-api-key-source: {big}
+        paths:
+          /{big[:900]}:
+            get:
+              operationId: "{big[:5000]}!"
+              parameters: [{{name: id, in: {big[:3000]}, schema: {{type: string}}}}]
+              responses: {{'200': {{description: ok}}}}
+              x-amazon-apigateway-integration:
+                type: aws
+                httpMethod: POST
+                uri: https://{big[:4000]}:99/x
+                requestParameters:
+                  integration.request.header.{big[:900]}: {big[:3000]}
+                requestTemplates:
+                  application/json: "#if($context.{big[:1000]}) {big}"
+        components:
+          securitySchemes:
+            Auth:
+              type: apiKey
+              name: Authorization
+              in: header
+              x-amazon-apigateway-authorizer: {{type: token, authorizerUri: 'arn:{big[:3000]}',
+                                               identitySource: 'method.request.header.{big[:3000]}'}}
+        """)
+    assert len(findings) >= 8
+    for f in findings:
+        assert "Q" * 121 not in f.message and len(f.message) <= 600, (f.rule, f.message[:300])
