@@ -19,7 +19,10 @@ declare(
     Rule("apigw-extension-unknown-field", "warning", "An x-amazon-apigateway-* object has a field API Gateway does "
          "not know", "Fix the spelling of the field (names are case-sensitive) or remove it.", "gateway",
          example="x-amazon-apigateway-integration:\n  type: aws_proxy\n  httpMethod: POST\n  URI: arn:...",
-         rationale=rationale("1.14", "unknown fields are not read, so the setting you meant is silently missing")),
+         rationale=rationale("1.14, 1.9", "unknown fields are not read, so the setting you meant is silently missing. "
+                             "The fields API Gateway's own export writes are known even where the documentation "
+                             "lists fewer: x-amazon-apigateway-documentation createdDate and description are "
+                             "accepted on import, also with failOnWarnings")),
     Rule("apigw-extension-unknown", "warning", "An x-amazon-apigateway-* key that is not an API Gateway extension",
          "Fix the spelling (e.g. x-amazon-apigateway-integration, -authorizer, -request-validator).", "gateway",
          example="x-amazon-apigateway-intergration: {type: mock}",

@@ -17,7 +17,9 @@ declare(
          example="openapi: 3.1.0", rationale=rationale("2.1, 2.4", "the import fails")),
     Rule("apigw-path-segment-invalid", "error", "A REST path segment has characters API Gateway does not allow",
          "Use letters, digits and _ - . , : in segments; a {parameter} must be a whole segment.", "gateway",
-         example="paths: {/files/{name}.json: {}}", rationale=rationale("2.1 item 1", "the import fails")),
+         example="paths: {/files/{name}.json: {}}", rationale=rationale("2.1 item 1, 1.2", "the import fails. "
+                                                                        "HTTP APIs are not checked: their path "
+                                                                        "/$default is the documented default route")),
     Rule("apigw-greedy-path-not-last", "error", "A greedy path variable {name+} has segments after it",
          "Make {proxy+} the last segment; a greedy resource cannot have children.", "gateway",
          example="paths: {/{proxy+}/child: {}}", rationale=rationale("2.2", "the import fails")),

@@ -33,7 +33,9 @@ declare(
          "jwtConfiguration.issuer and identitySource; HTTP request: authorizerPayloadFormatVersion; "
          "enableSimpleResponses needs payload format 2.0.", "gateway",
          example="x-amazon-apigateway-authorizer:\n  type: token\n  authorizerResultTtlInSeconds: 300   # no authorizerUri",
-         rationale=rationale("1.5, 3.4, 1.22 item 6", "API Gateway rejects the authorizer")),
+         rationale=rationale("1.5, 3.4, 1.22 item 6", "API Gateway rejects the authorizer. identitySource: '' on "
+                             "a Lambda (token or request) authorizer is accepted and means no identity source, "
+                             "though the documentation describes only non-empty values")),
     Rule("apigw-authorizer-identity-mismatch", "warning", "A REST authorizer reads its identity from another "
          "parameter than its security scheme declares", "Make identitySource name the scheme's parameter "
          "(`in: header, name: X` is method.request.header.X; `in: query` is method.request.querystring.X), or fix "
