@@ -134,7 +134,7 @@ def test_an_empty_identity_source_on_a_lambda_authorizer(tmp_path):
 
 
 def test_the_built_in_empty_model_is_resolved_by_api_gateway(tmp_path):
-    spec = H + f"""
+    spec = H + """
         paths:
           /a:
             get:
@@ -142,8 +142,8 @@ def test_the_built_in_empty_model_is_resolved_by_api_gateway(tmp_path):
               responses:
                 '200':
                   description: ok
-                  content: {{application/json: {{schema: {{$ref: '#/components/schemas/Empty'}}}}}}
-              x-amazon-apigateway-integration: {{type: mock, requestTemplates: {{application/json: '{{}}'}}}}
+                  content: {application/json: {schema: {$ref: '#/components/schemas/Empty'}}}
+              x-amazon-apigateway-integration: {type: mock, requestTemplates: {application/json: '{}'}}
         """
     findings, _ = lint(tmp_path, spec)
     assert rules(findings) == ["apigw-builtin-model-ref"]
@@ -221,9 +221,9 @@ def test_http_api_status_keyed_response_parameters(tmp_path):
 
 
 def test_rest_response_headers_must_be_declared_in_swagger_too(tmp_path):
-    findings, _ = lint(tmp_path, f"""
+    findings, _ = lint(tmp_path, """
         swagger: '2.0'
-        info: {{title: t, version: '1'}}
+        info: {title: t, version: '1'}
         paths:
           /a:
             options:
@@ -231,10 +231,10 @@ def test_rest_response_headers_must_be_declared_in_swagger_too(tmp_path):
               responses:
                 '200':
                   description: ok
-                  headers: {{Access-Control-Allow-Origin: {{type: string}}}}
+                  headers: {Access-Control-Allow-Origin: {type: string}}
               x-amazon-apigateway-integration:
                 type: mock
-                requestTemplates: {{application/json: '{{"statusCode": 200}}'}}
+                requestTemplates: {application/json: '{"statusCode": 200}'}
                 responses:
                   default:
                     statusCode: '200'

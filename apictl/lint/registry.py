@@ -6,7 +6,7 @@ declared in a rule table, so ``apictl rules`` can list and explain each one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 LEVELS = ("error", "warning", "info")
