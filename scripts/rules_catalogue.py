@@ -24,11 +24,12 @@ def render() -> str:
         if rule.family != family:
             family = rule.family
             lines += ["", f"## {family}", "", "| id | level | summary | fix |", "| --- | --- | --- | --- |"]
-        lines.append(f"| `{rule.id}` | {rule.level} | {cell(rule.summary)} | {cell(rule.fix)} |")
+        # the anchor lets editors (apictl lsp) and reports link to one rule: docs/rules.md#<rule-id>
+        lines.append(f'| <a id="{rule.id}"></a>`{rule.id}` | {rule.level} | {cell(rule.summary)} | {cell(rule.fix)} |')
     if RETIRED:
         lines += ["", "## retired", "", "Naming these in apictl.yaml is harmless; they report nothing.", "",
                   "| id | why |", "| --- | --- |"]
-        lines += [f"| `{rule_id}` | {cell(reason)} |" for rule_id, reason in sorted(RETIRED.items())]
+        lines += [f'| <a id="{rule_id}"></a>`{rule_id}` | {cell(reason)} |' for rule_id, reason in sorted(RETIRED.items())]
     return "\n".join(lines) + "\n"
 
 

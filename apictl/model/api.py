@@ -133,6 +133,7 @@ class Api:
     workspace: Workspace
     version: str  # as written: "2.0", "3.0.3", "3.1.0"; "" when missing
     operations: list[Operation] = field(default_factory=list)
+    webhooks: list[Operation] = field(default_factory=list)  # OpenAPI 3.1 ``webhooks``: path "webhook:<name>"
     security_schemes: dict[str, SecurityScheme] = field(default_factory=dict)
     api_type: str = "rest"  # rest | http
     api_type_reason: str = ""
@@ -200,10 +201,12 @@ class Api:
             doc, ptr, value = self.deref(document, value, ptr)
             yield doc, ptr, value, choices
 
-    def path_items(self) -> Iterator[tuple[str, Document, tuple, dict, tuple]]:
-        """(path, document, pointer, path item, Fn::If choices) for every path item, through $refs and Fn::If."""
-        for path, item in self.paths.items():
-            for doc, ptr, node, choices in self.alternatives(self.document, item, ("paths", path)):
+    def path_items(self, items: dict | None = None,
+                   where: tuple = ("paths",)) -> Iterator[tuple[str, Document, tuple, dict, tuple]]:
+        """(path, document, pointer, path item, Fn::If choices) for every path item (of ``paths``, or of another
+        map of them such as ``webhooks``), through $refs and Fn::If."""
+        for path, item in (self.paths if items is None else items).items():
+            for doc, ptr, node, choices in self.alternatives(self.document, item, where + (path,)):
                 if isinstance(node, dict):
                     yield str(path), doc, ptr, node, choices
 
@@ -262,6 +265,7 @@ def build_api(workspace: Workspace, api_type: str | None = None, api_type_reason
     api = Api(workspace=workspace, version=version)
     _collect_security_schemes(api)
     _collect_operations(api)
+    _collect_webhooks(api)
     if api_type:
         api.api_type, api.api_type_reason = api_type, api_type_reason
     else:
@@ -283,7 +287,18 @@ def _collect_security_schemes(api: Api) -> None:
 
 
 def _collect_operations(api: Api) -> None:
-    for path, item_doc, item_ptr, item_node, item_branch in api.path_items():
+    api.operations.extend(_path_item_operations(api, api.paths, ("paths",), str))
+
+
+def _collect_webhooks(api: Api) -> None:
+    hooks = api.data.get("webhooks")
+    if isinstance(hooks, dict):
+        api.webhooks.extend(_path_item_operations(api, hooks, ("webhooks",), lambda name: f"webhook:{name}"))
+
+
+def _path_item_operations(api: Api, items: dict, where: tuple, path_of) -> list[Operation]:
+    out = []
+    for path, item_doc, item_ptr, item_node, item_branch in api.path_items(items, where):
         path_params = _parameters(api, item_doc, item_ptr, item_node.get("parameters"))
         for method, raw in item_node.items():
             if method not in HTTP_METHODS and method != ANY_METHOD:
@@ -294,11 +309,12 @@ def _collect_operations(api: Api) -> None:
                 own = _parameters(api, op_doc, op_ptr, op_node.get("parameters"))
                 merged = {p.key: p for p in path_params}
                 merged.update({p.key: p for p in own})
-                api.operations.append(Operation(
-                    document=op_doc, pointer=op_ptr, path=path,
+                out.append(Operation(
+                    document=op_doc, pointer=op_ptr, path=path_of(path),
                     method="any" if method == ANY_METHOD else method, node=op_node,
                     parameters=list(merged.values()), branch=branch,
                 ))
+    return out
 
 
 def _parameters(api: Api, doc: Document, owner_ptr: tuple, nodes: Any) -> list[Parameter]:
