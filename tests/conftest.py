@@ -44,6 +44,11 @@ def need_corpus() -> Path:
     return CORPUS
 
 
+def pytest_collection_modifyitems(config, items):
+    """Long tests run after every other one (when ``-m`` selects them), so CI's deadline only ever skips them."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is not None)
+
+
 def pytest_runtest_setup(item):
     """Long tests (``@pytest.mark.long(seconds=N)``, run with ``-m long``) are skipped when APICTL_CI_DEADLINE (a Unix
     time, set by .ci/run) does not leave them the N seconds they take, so CI stays inside its time limit."""
