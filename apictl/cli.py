@@ -5,10 +5,15 @@ from __future__ import annotations
 import sys
 
 import typer
+import typer.core
 
 from . import __version__
 from .commands import diff, plan, rules, sdk, validate
 from .source.errors import InputError
+
+# typer 0.15-0.19 escapes "[default: text]" for rich whenever rich is importable, even with rich_markup_mode=None,
+# so help showed a literal "\[default: text]" (fastapi/typer#1058, fix proposed in #1089). apictl never uses rich.
+typer.core.HAS_RICH = False
 
 app = typer.Typer(
     name="apictl",
@@ -42,11 +47,22 @@ for module in (validate, rules, diff, plan, sdk):
 
 
 def run() -> None:
+    from . import interrupt
+
+    for stream in (sys.stdout, sys.stderr):  # a name or text that the terminal's encoding cannot show is escaped
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
+    interrupt.install()
     try:
         app(standalone_mode=True)
     except InputError as exc:
         sys.stderr.write(exc.one_line() + "\n")
         sys.exit(2)
+    except interrupt.Interrupted as exc:
+        sys.stderr.write(exc.one_line() + "\n")
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        sys.stderr.write("apictl: interrupted\n")
+        sys.stderr.write("apictl: interrupted (SIGINT)\n")
         sys.exit(130)

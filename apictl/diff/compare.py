@@ -21,12 +21,12 @@ operation.)
 from __future__ import annotations
 
 import json
-import sys
 from collections import deque
 from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
 from typing import Any, Iterator
 
+from ..model.depth import MAX_SCHEMA_DEPTH, allow_deep_walks, too_deep
 from ..model.messages import Located, schema_types
 from ..source.document import Document
 from ..source.workspace import Workspace
@@ -132,8 +132,8 @@ class SchemaComparer:
         self._final = False
         self._unchanged = _unchanged_components(base.root, rev.root)
         self._refs_by_group = _refs_by_group(base.root)
-        if sys.getrecursionlimit() < 20000:
-            sys.setrecursionlimit(20000)  # nesting (not cycles) is what recursion depth follows
+        self._depth = 0  # pairs being filled right now: nesting (not cycles) is what recursion depth follows
+        allow_deep_walks()
 
     # -- comparing ---------------------------------------------------------------------------
     def pair(self, base: Located, rev: Located) -> PairDiff:
@@ -144,7 +144,13 @@ class SchemaComparer:
         if node is None:
             node = self.memo[key] = PairDiff(b, r)
             if not self._same(b, r) and isinstance(b[2], dict) and isinstance(r[2], dict):
-                self._fill(node, b, r)
+                if self._depth >= MAX_SCHEMA_DEPTH:
+                    raise too_deep(r[0], r[1], "diff")
+                self._depth += 1
+                try:
+                    self._fill(node, b, r)
+                finally:
+                    self._depth -= 1
         return node
 
     def _same(self, b: Located, r: Located) -> bool:
@@ -590,11 +596,17 @@ def _unchanged_components(base: Document, rev: Document) -> set[tuple]:
             target = tuple(part.replace("~1", "/").replace("~0", "~") for part in ref[2:].split("/"))
             refs.setdefault(owner, set()).add(_component_key(target))
     candidates = {k for k, v in old.items() if k in new and new[k] == v}
-    changed = True
-    while changed:
-        changed = False
-        for key in list(candidates):
-            if any(t not in candidates for t in refs.get(key, ())):
-                candidates.discard(key)
-                changed = True
+    # Drop every candidate that reaches a non-candidate, following the $refs backwards from each dropped one
+    # (a work list: linear in the number of refs; a fixed-point loop was quadratic on a long chain of schemas).
+    referrers: dict[tuple | None, list[tuple]] = {}
+    for owner, targets in refs.items():
+        for target in targets:
+            referrers.setdefault(target, []).append(owner)
+    dropped = [k for k in candidates if any(t not in candidates for t in refs.get(k, ()))]
+    candidates.difference_update(dropped)
+    while dropped:
+        for owner in referrers.get(dropped.pop(), ()):
+            if owner in candidates:
+                candidates.discard(owner)
+                dropped.append(owner)
     return {k[:3] if k[0] == "components" else k for k in candidates}

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..config import Config
 from ..model import Api, build_api
+from ..output import write_file
 from ..source import SpecSource, format_pointer
 from ..source.document import Document
 from .findings import Finding
@@ -157,15 +158,21 @@ def read_baseline(path: Path) -> set[str]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError("baseline file not found (create it with --write-baseline)", str(path)) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"baseline is not valid JSON: {exc}", str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"baseline is not valid JSON: {exc.msg}", str(path), exc.lineno, exc.colno) from None
+    except UnicodeDecodeError:
+        raise InputError("baseline is not valid UTF-8", str(path), 1, 1) from None
+    except RecursionError:
+        raise InputError("baseline nests too deeply", str(path), 1, 1) from None
+    except OSError as exc:
+        raise InputError(f"cannot read baseline: {(exc.strerror or str(exc)).lower()}", str(path)) from None
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise InputError("baseline must be an object with a 'findings' list", str(path))
     return {e["fingerprint"] for e in entries if isinstance(e, dict) and isinstance(e.get("fingerprint"), str)}
 
 
-def write_baseline(path: Path, findings: list[Finding]) -> None:
+def write_baseline(path: Path, findings: list[Finding], inputs=()) -> None:
     import json
 
     entries = sorted(
@@ -173,4 +180,5 @@ def write_baseline(path: Path, findings: list[Finding]) -> None:
           "pointer": format_pointer(f.pointer), "message": f.message} for f in findings),
         key=lambda e: (e["file"], e["pointer"], e["rule"], e["message"]),
     )
-    path.write_text(json.dumps({"version": 1, "findings": entries}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_file(path, json.dumps({"version": 1, "findings": entries}, indent=2, ensure_ascii=False) + "\n",
+               what="baseline", inputs=inputs, option="--baseline")

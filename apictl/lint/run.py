@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..options import check_choice, parse_params, use_color
-from ..output import emit
+from ..output import emit, refuse_inputs, write_file
 from ..config import Config, check_rule_ids, load_config
-from ..report import FORMATS, Report, ReportItem, RuleInfo, render
+from ..report import FORMATS, Report, ReportError, ReportItem, RuleInfo, emit_failure, render
 from ..source import SpecSource, format_pointer, open_spec
 from ..source.errors import InputError
 from .engine import LintOptions, LintResult, lint_source, read_baseline, write_baseline
@@ -41,6 +41,16 @@ def run_validate(opts: ValidateOptions) -> int:
     check_choice(opts.api_type, ("rest", "http"), "--api-type")
     if opts.max_file_size <= 0:
         raise InputError("--max-file-size must be a positive number of MiB")
+    if opts.output is not None:  # before any work: the report must never replace a file it reads
+        refuse_inputs(opts.output, [*opts.files, opts.config, opts.baseline])
+    try:
+        return _validate(opts)
+    except InputError as exc:
+        emit_failure("lint", exc, opts.format, opts.output, color=use_color(opts.no_color))
+        raise
+
+
+def _validate(opts: ValidateOptions) -> int:
     first = Path(opts.files[0]).parent if opts.files and not opts.files[0].startswith("git:") else Path.cwd()
     config = load_config(opts.config, start=first)
     load_all_rules()
@@ -58,6 +68,8 @@ def run_validate(opts: ValidateOptions) -> int:
     input_errors: list[InputError] = []
     checked: list[str] = []
     notes: list[str] = []
+    baseline_read = not opts.write_baseline and (opts.baseline or config.baseline)
+    read: list = [config.path, baseline_path if baseline_read else None]  # no output may replace a file read
     for name in files:
         try:
             sources = open_spec(name, allow_remote=opts.allow_remote, root_folder=str(opts.root) if opts.root else None,
@@ -75,6 +87,7 @@ def run_validate(opts: ValidateOptions) -> int:
                          "AWS::ApiGateway::RestApi or AWS::ApiGatewayV2::Api with an inline body)")
             continue
         for source in sources:
+            read.extend(source.local_files())
             result = lint_source(source, config, LintOptions(api_type=opts.api_type, params=params), baseline)
             results.append(result)
             if opts.format == "text" and not opts.api_type and not config.api_type:
@@ -85,14 +98,15 @@ def run_validate(opts: ValidateOptions) -> int:
 
     findings = [f for r in results for f in r.findings]
     if opts.write_baseline:
-        write_baseline(baseline_path, findings)
+        write_baseline(baseline_path, findings, inputs=[*read, *files])
         sys.stderr.write(f"wrote {len(findings)} finding(s) to {baseline_path}\n")
         return 2 if input_errors else 0
 
     report = Report(tool="lint", items=[_item(f) for f in findings], files=checked,
                     rules={r.id: RuleInfo(r.id, r.level, r.summary, r.fix) for r in RULES.values()},
-                    notes=notes if opts.format == "text" else [])
-    emit(render(report, opts.format, color=use_color(opts.no_color)), opts.output)
+                    notes=notes if opts.format == "text" else [],
+                    errors=[ReportError.from_exception(exc) for exc in input_errors])
+    emit(render(report, opts.format, color=use_color(opts.no_color)), opts.output, inputs=[*read, *files])
     if input_errors:
         return 2
     threshold = LEVEL_RANK[opts.fail_on or config.fail_on or "error"]

@@ -20,6 +20,10 @@ class Desired:
     api: Api
     graph: ResourceGraph
 
+    def files(self) -> list[Path]:
+        """Every file this run read (config and spec): no output may replace one of them."""
+        return [p for p in (self.config.path, *self.source.local_files()) if p is not None]
+
     def position(self, origin: tuple) -> tuple[str, int, int]:
         """(file, line, column) of a resource's origin, for reports."""
         if origin and origin[0] == "spec":

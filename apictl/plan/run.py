@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..options import check_choice
-from ..output import emit, write_file
+from ..output import emit, refuse_inputs, write_file
+from ..source import paths
 from ..source.errors import InputError
 from .pipeline import Desired, load_desired
 
@@ -42,7 +43,7 @@ def need_stage(stage: str | None) -> str:
 def load_state(desired: Desired, path: Path | None, missing_ok: bool = False) -> State | None:
     from .state import read_state
 
-    if path is None or (missing_ok and not path.exists()):
+    if path is None or (missing_ok and not paths.exists(path)):
         return None
     g = desired.graph
     return read_state(path, g.title, g.api_type, g.stage)
@@ -58,13 +59,26 @@ def run_plan(opts: PlanOptions) -> int:
     check_choice(opts.format, PLAN_FORMATS, "--format")
     if opts.write_state and opts.state is None:
         raise InputError("--write-state needs --state FILE (where to write it)")
-    desired = load_desired(need_stage(opts.stage), opts.config)
-    state = load_state(desired, opts.state, missing_ok=opts.write_state)
+    stage = need_stage(opts.stage)
+    if opts.output is not None:  # before any work: the plan must never replace a file it reads
+        refuse_inputs(opts.output, [opts.config, opts.state])
+        if opts.state is not None and paths.resolve(opts.output) == paths.resolve(opts.state):
+            raise InputError("--output and --state name the same file; refusing to write both to it", str(opts.output))
+    try:
+        desired = load_desired(stage, opts.config)
+        state = load_state(desired, opts.state, missing_ok=opts.write_state)
+    except InputError as exc:
+        from ..report import emit_failure
+
+        emit_failure("plan", exc, opts.format, opts.output)
+        raise
     plan = make_plan(desired.graph, state)
     label = str(opts.state) if state is not None else None
-    emit(format_plan(plan, desired, label, opts.format), opts.output)
+    read = [*desired.files(), opts.state]
+    emit(format_plan(plan, desired, label, opts.format), opts.output, inputs=read)
     if opts.write_state and opts.state is not None:
-        write_state(opts.state, state_from_graph(desired.graph, _physical_ids(state)))
+        write_state(opts.state, state_from_graph(desired.graph, _physical_ids(state)),
+                    inputs=[path for path in read if path is not opts.state])
         sys.stderr.write(f"wrote the planned state ({len(desired.graph.resources)} resources) to {opts.state}\n")
     if opts.detailed_exitcode:
         return 2 if plan.has_changes else 0
@@ -117,11 +131,16 @@ def run_export(opts: ExportOptions) -> int:
         if not re.match(r"^[A-Za-z0-9_-]+$", stage):
             raise InputError(f"stage '{stage}' cannot name a file; use --out")
         targets = [opts.out_dir / EXPORT_FILE_NAMES[fmt].format(stage=stage) for fmt in formats]
+    option = "--out-dir" if opts.out_dir is not None else "--out"
     for target in targets:
-        if target is not None and target.exists() and not opts.force:
+        if target is None:
+            continue
+        refuse_inputs(target, [opts.config], option)  # before any work; the spec is checked once it is read
+        if paths.exists(target) and not opts.force:
             raise InputError("output file exists; pass --force to overwrite it", str(target))
     desired = load_desired(stage, opts.config)
     texts = [export_text(desired, fmt) for fmt in formats]  # all built before anything is written
+    read = desired.files()
     for fmt, text, target in zip(formats, texts, targets):
         size = len(text.encode())  # bytes in the file: measured once (a template can be several MB)
         note = size_note(size, fmt) if fmt != "terraform" else None
@@ -130,7 +149,7 @@ def run_export(opts: ExportOptions) -> int:
         if target is None:
             emit(text, None)
         else:
-            write_file(target, text, replace=opts.force, what=f"{fmt} export")
+            write_file(target, text, replace=opts.force, what=f"{fmt} export", inputs=read, option=option)
             sys.stderr.write(f"wrote {fmt} ({size:,} bytes) to {target}\n")
     return 0
 

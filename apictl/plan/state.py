@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..output import write_file
+from ..source import paths
 from ..source.errors import InputError
 from .resources import OPAQUE_PROPERTIES, ResourceGraph, canonical_json, resource_refs
 
@@ -87,23 +88,27 @@ def to_json(state: State) -> str:
     return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_state(path: Path, state: State) -> None:
+def write_state(path: Path, state: State, inputs=()) -> None:
     """Write atomically and durably (see :mod:`apictl.output`): readers never see a partial state."""
-    write_file(path, to_json(state), what="state file")
+    write_file(path, to_json(state), what="state file", inputs=inputs, option="--state")
 
 
 def read_state(path: Path, title: str, api_type: str, stage: str) -> State:
     """Read a state file and check that it belongs to this API and stage."""
     where = str(path)
-    if not path.is_file():
+    if not paths.is_file(path):
         raise InputError("state file not found (start one with `apictl plan --stage NAME --state FILE --write-state`)",
                          where)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise InputError(f"state file is not valid JSON: {exc.msg}", where, exc.lineno, exc.colno) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read state file: {exc}", where) from None
+    except OSError as exc:
+        raise InputError(f"cannot read state file: {(exc.strerror or str(exc)).lower()}", where) from None
+    except UnicodeDecodeError:
+        raise InputError("state file is not valid UTF-8", where, 1, 1) from None
+    except RecursionError:
+        raise InputError("state file nests too deeply", where, 1, 1) from None
     if not isinstance(data, dict) or data.get("tool") != "apictl" or not isinstance(data.get("resources"), dict):
         raise InputError("not an apictl state file", where)
     if data.get("version") != STATE_VERSION:

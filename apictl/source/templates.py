@@ -67,6 +67,7 @@ def embedded_document(template: Document, api: EmbeddedApi) -> Document:
         refs=refs,
         base_pointer=api.pointer,
         raw=template.raw,
+        on_disk=template.on_disk,
     )
     view._positions = template._positions
     return view
