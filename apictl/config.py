@@ -138,6 +138,7 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Co
 def _load_pyproject(path: Path) -> dict:
     import tomllib
 
+    paths.remember_read(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

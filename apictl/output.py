@@ -71,8 +71,12 @@ def same_file(a: Path | str, b: Path | str) -> bool:
         return False
 
 
-def refuse_inputs(path: Path | str, inputs: Iterable[Path | str | None], option: str = "--output") -> None:
-    """Refuse to write ``path`` when it is one of the files the command read."""
+def refuse_inputs(path: Path | str, inputs: Iterable[Path | str | None], option: str = "--output",
+                  updating: bool = False) -> None:
+    """Refuse to write ``path`` when it is one of the files the command read (named in ``inputs``, or read by
+    this process at all: :func:`apictl.source.paths.remember_read`)."""
+    if paths.was_read(path) and not updating:
+        raise InputError(f"{option} is one of the input files; refusing to overwrite it", str(path))
     for name in inputs:
         if name is None:
             continue
@@ -106,15 +110,16 @@ def _new_file_mode(existing: Path) -> int:
 
 
 def write_file(path: Path | str, data: str | bytes, *, replace: bool = True, what: str = "output",
-               inputs: Iterable[Path | str | None] = (), option: str = "--output") -> Path:
+               inputs: Iterable[Path | str | None] = (), option: str = "--output", updating: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically and durably.
 
     ``replace=False`` refuses an existing file (checked at the moment of the rename, so two writers
-    cannot both succeed). ``inputs`` are the files the command read: writing over one is refused.
+    cannot both succeed). ``inputs`` are the files the command read: writing over one is refused, as over any
+    file this process read, unless ``updating`` (a file that is read and rewritten by design: a state file).
     Missing parent folders are created. Returns the path written.
     """
     target = Path(path)
-    refuse_inputs(target, inputs, option)
+    refuse_inputs(target, inputs, option, updating)
     shown = target
     if os.path.islink(target):  # write through a link the user made; replacing the link itself would lose it
         target = paths.resolve(target)

@@ -41,9 +41,11 @@ def sdk(
     source = sources[0]
     api = build_api(source.workspace, api_type)
     result = generate(api, GenerateOptions(lang=lang, out=out, name=name, templates=templates, force=force))
+    from ..printable import printable
+
     for note in result.notes:
-        sys.stderr.write(f"{source.label}: note: {note}\n")
-    typer.echo(f"wrote {len(result.files)} files to {out}")
+        sys.stderr.write(printable(f"{source.label}: note: {note}") + "\n")
+    typer.echo(printable(f"wrote {len(result.files)} files to {out}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -154,6 +154,9 @@ def read_baseline(path: Path) -> set[str]:
 
     from ..source.errors import InputError
 
+    from ..source.paths import remember_read
+
+    remember_read(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

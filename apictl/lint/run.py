@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..options import check_choice, parse_params, use_color
-from ..output import emit, refuse_inputs, write_file
+from ..output import emit, refuse_inputs
+from ..printable import printable
 from ..config import Config, check_rule_ids, load_config
 from ..report import FORMATS, Report, ReportError, ReportItem, RuleInfo, emit_failure, render
 from ..source import SpecSource, format_pointer, open_spec
@@ -99,7 +100,7 @@ def _validate(opts: ValidateOptions) -> int:
     findings = [f for r in results for f in r.findings]
     if opts.write_baseline:
         write_baseline(baseline_path, findings, inputs=[*read, *files])
-        sys.stderr.write(f"wrote {len(findings)} finding(s) to {baseline_path}\n")
+        sys.stderr.write(f"wrote {len(findings)} finding(s) to {printable(str(baseline_path))}\n")
         return 2 if input_errors else 0
 
     report = Report(tool="lint", items=[_item(f) for f in findings], files=checked,

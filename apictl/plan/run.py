@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..options import check_choice
 from ..output import emit, refuse_inputs, write_file
+from ..printable import printable
 from ..source import paths
 from ..source.errors import InputError
 from .pipeline import Desired, load_desired
@@ -79,7 +80,8 @@ def run_plan(opts: PlanOptions) -> int:
     if opts.write_state and opts.state is not None:
         write_state(opts.state, state_from_graph(desired.graph, _physical_ids(state)),
                     inputs=[path for path in read if path is not opts.state])
-        sys.stderr.write(f"wrote the planned state ({len(desired.graph.resources)} resources) to {opts.state}\n")
+        sys.stderr.write(printable(f"wrote the planned state ({len(desired.graph.resources)} resources) to {opts.state}")
+                         + "\n")
     if opts.detailed_exitcode:
         return 2 if plan.has_changes else 0
     return 0
@@ -96,7 +98,7 @@ def format_plan(plan: Plan, desired: Desired, state_label: str | None, fmt: str)
     from .render import plan_report, render_text
 
     if fmt == "text":
-        return render_text(plan, desired, state_label)
+        return printable(render_text(plan, desired, state_label), keep="\n")  # spec text cannot garble a terminal
     return render(plan_report(plan, desired, state_label), fmt)
 
 
@@ -150,7 +152,7 @@ def run_export(opts: ExportOptions) -> int:
             emit(text, None)
         else:
             write_file(target, text, replace=opts.force, what=f"{fmt} export", inputs=read, option=option)
-            sys.stderr.write(f"wrote {fmt} ({size:,} bytes) to {target}\n")
+            sys.stderr.write(printable(f"wrote {fmt} ({size:,} bytes) to {target}") + "\n")
     return 0
 
 

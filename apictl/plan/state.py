@@ -90,7 +90,7 @@ def to_json(state: State) -> str:
 
 def write_state(path: Path, state: State, inputs=()) -> None:
     """Write atomically and durably (see :mod:`apictl.output`): readers never see a partial state."""
-    write_file(path, to_json(state), what="state file", inputs=inputs, option="--state")
+    write_file(path, to_json(state), what="state file", inputs=inputs, option="--state", updating=True)
 
 
 def read_state(path: Path, title: str, api_type: str, stage: str) -> State:
@@ -99,6 +99,7 @@ def read_state(path: Path, title: str, api_type: str, stage: str) -> State:
     if not paths.is_file(path):
         raise InputError("state file not found (start one with `apictl plan --stage NAME --state FILE --write-state`)",
                          where)
+    paths.remember_read(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:

@@ -35,4 +35,5 @@ def emit_failure(tool: str, exc: Exception, fmt: str, output, inputs=(), color: 
     try:
         emit(render(report, fmt, color=color), output, inputs)
     except InputError as write_failure:
-        sys.stderr.write(write_failure.one_line() + "\n")
+        if write_failure.one_line() != getattr(exc, "one_line", lambda: "")():
+            sys.stderr.write(write_failure.one_line() + "\n")

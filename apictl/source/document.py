@@ -7,6 +7,7 @@ from typing import Any
 
 from .errors import InputError
 from .parse import MAX_FILE_BYTES, parse_text
+from .paths import remember_read
 
 
 @dataclass(eq=False)
@@ -64,6 +65,7 @@ def read_bytes(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> byt
     if not stat.S_ISREG(info.st_mode):
         # /dev/zero, FIFOs, sockets: reading them may never end.
         raise InputError("is not a regular file (a device, pipe or socket)", display, 1, 1)
+    remember_read(info)  # an output may never replace it
     if info.st_size > max_bytes:
         raise InputError(f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     try:

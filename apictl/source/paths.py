@@ -49,3 +49,33 @@ def is_within(path: Path | str, folder: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+# Every file this process read as input, by identity (device, inode): an output is never written over one of them,
+# whichever name reaches it (a hard link, a symlink, "./a/../a"), even one the command did not pass on explicitly
+# (a config found by search, a $ref'd file, the file an error is about).
+_READ: set[tuple[int, int]] = set()
+
+
+def remember_read(path: Path | str | os.stat_result) -> None:
+    """Record a file as an input of this run (call it where the file is opened for reading)."""
+    info = path if isinstance(path, os.stat_result) else _stat(path)
+    if info is not None and stat.S_ISREG(info.st_mode):
+        _READ.add((info.st_dev, info.st_ino))
+
+
+def was_read(path: Path | str) -> bool:
+    info = _stat(path)
+    return info is not None and (info.st_dev, info.st_ino) in _READ
+
+
+def forget_reads() -> None:
+    """For a process that runs several commands (tests): start a new run."""
+    _READ.clear()
+
+
+def _stat(path: Path | str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
