@@ -129,7 +129,7 @@ def _resolve(spec: str, other: str | None, config_holder: list, opts: DiffOption
             spec = f"git:{rev}:{other}"
     sources = open_spec(spec, allow_remote=opts.allow_remote, max_bytes=opts.max_file_size * 1024 * 1024)
     if not sources:
-        raise InputError("no API found in this file", spec)
+        raise InputError("no API found in this file", spec, 1, 1)
     return Side(spec, stage, sources)
 
 

@@ -45,8 +45,11 @@ def load_desired(stage_name: str, config_path: Path | None = None) -> Desired:
     workspace = source.workspace
     if len(workspace.documents) > 1:
         others = sorted(d.display for d in workspace.documents.values() if d is not workspace.root)
+        root = workspace.root
+        first = next((pointer for pointer, ref in root.refs if not ref.startswith("#")), ())
+        line, column = root.position(first)
         raise InputError(f"the spec $refs other files ({', '.join(others)}); API Gateway imports one document: "
-                         "bundle it into one file first", workspace.root.display)
+                         "bundle it into one file first", root.display, line, column)
     if workspace.problems:
         problem = workspace.problems[0]
         line, column = problem.document.position(problem.pointer)
