@@ -54,35 +54,56 @@ class Outcome:
     code: int  # exit code; -N when killed by signal N
     stdout: str
     stderr: str
-    seconds: float
+    seconds: float  # wall clock
     max_rss_mb: float
-    timed_out: bool = False
+    timed_out: bool = False  # killed at the wall-clock limit (its stack is at the end of stderr)
+    cpu_seconds: float = 0.0
 
 
-def run(args: list[str], cwd: Path, *, timeout: float = 20.0, memory_mb: int = 1536,
+def run(args: list[str], cwd: Path, *, timeout: float = 60.0, cpu_seconds: int = 20, memory_mb: int = 1536,
         env: dict[str, str] | None = None) -> Outcome:
-    """``apictl ARGS`` in a forked child; the child may use ``memory_mb`` more address space than this process
-    has now, and is killed after ``timeout`` seconds."""
+    """``apictl ARGS`` in a forked child. The child may use ``memory_mb`` more address space than this process has
+    now and ``cpu_seconds`` of CPU (then the kernel stops it); it is killed after ``timeout`` seconds of wall clock
+    (a hang: CPU time is what measures the work on a busy machine, the wall clock catches a process that waits)."""
+    return run_together([(args, cwd)], timeout=timeout, cpu_seconds=cpu_seconds, memory_mb=memory_mb, env=env)[0]
+
+
+def run_together(runs: list[tuple[list[str], Path]], *, timeout: float = 60.0, cpu_seconds: int = 20,
+                 memory_mb: int = 1536, env: dict[str, str] | None = None) -> list[Outcome]:
+    """Several ``(ARGS, folder)`` runs at once (one child each: a second core is not left idle)."""
     preload()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    files = [(tempfile.TemporaryFile(), tempfile.TemporaryFile()) for _ in runs]
+    try:
         sys.stdout.flush()
         sys.stderr.flush()
         start = time.monotonic()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            _child(args, cwd, out.fileno(), err.fileno(), memory_mb, env or {})
-        status, usage, timed_out = _wait(pid, timeout)
-        seconds = time.monotonic() - start
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode("utf-8", "replace")
-        stderr = err.read().decode("utf-8", "replace")
-    code = os.waitstatus_to_exitcode(status)
-    return Outcome(code, stdout, stderr, seconds, usage.ru_maxrss / 1024 if usage else 0.0, timed_out)
+        pids = []
+        for (args, cwd), (out, err) in zip(runs, files):
+            pid = os.fork()
+            if pid == 0:  # the child: never returns
+                _child(args, cwd, out.fileno(), err.fileno(), memory_mb, cpu_seconds, env or {})
+            pids.append(pid)
+        waited = _wait_all(pids, start + timeout)
+        outcomes = []
+        for (out, err), (status, usage, timed_out, seconds) in zip(files, waited):
+            out.seek(0)
+            err.seek(0)
+            outcomes.append(Outcome(os.waitstatus_to_exitcode(status), out.read().decode("utf-8", "replace"),
+                                    err.read().decode("utf-8", "replace"), seconds - start,
+                                    usage.ru_maxrss / 1024 if usage else 0.0, timed_out,
+                                    usage.ru_utime + usage.ru_stime if usage else 0.0))
+        return outcomes
+    finally:
+        for out, err in files:
+            out.close()
+            err.close()
 
 
-def _child(args: list[str], cwd: Path, out_fd: int, err_fd: int, memory_mb: int, env: dict[str, str]) -> None:
+def _child(args: list[str], cwd: Path, out_fd: int, err_fd: int, memory_mb: int, cpu_seconds: int,
+           env: dict[str, str]) -> None:
     try:
+        import faulthandler
+
         os.dup2(out_fd, 1)
         os.dup2(err_fd, 2)
         sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
@@ -92,6 +113,8 @@ def _child(args: list[str], cwd: Path, out_fd: int, err_fd: int, memory_mb: int,
         current = _address_space()
         limit = current + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+        faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=True)  # the stack of a hang
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         sys.argv = ["apictl", *args]
@@ -119,16 +142,24 @@ def _address_space() -> int:
         return 0
 
 
-def _wait(pid: int, timeout: float):
-    deadline = time.monotonic() + timeout
+def _wait_all(pids: list[int], deadline: float) -> list[tuple[int, object, bool, float]]:
+    """(status, rusage, timed out, end time) per child; a child still running at ``deadline`` is killed."""
+    results: dict[int, tuple[int, object, bool, float]] = {}
     delay = 0.001
-    while True:
-        done, status, usage = os.wait4(pid, os.WNOHANG)
-        if done:
-            return status, usage, False
-        if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
-            _, status, usage = os.wait4(pid, 0)
-            return status, usage, True
-        time.sleep(delay)
-        delay = min(delay * 2, 0.02)
+    while len(results) < len(pids):
+        for pid in pids:
+            if pid in results:
+                continue
+            done, status, usage = os.wait4(pid, os.WNOHANG)
+            if done:
+                results[pid] = (status, usage, False, time.monotonic())
+            elif time.monotonic() > deadline:
+                os.kill(pid, signal.SIGUSR1)  # faulthandler writes where it hangs
+                time.sleep(1)
+                os.kill(pid, signal.SIGKILL)
+                _, status, usage = os.wait4(pid, 0)
+                results[pid] = (status, usage, True, time.monotonic())
+        if len(results) < len(pids):
+            time.sleep(delay)
+            delay = min(delay * 2, 0.01)
+    return [results[pid] for pid in pids]
