@@ -8,7 +8,7 @@ import typer
 import typer.core
 
 from . import __version__
-from .commands import diff, plan, rules, sdk, validate
+from .commands import diff, lsp, plan, rules, sdk, serve, validate
 from .source.errors import InputError
 
 # typer 0.15-0.19 escapes "[default: text]" for rich whenever rich is importable, even with rich_markup_mode=None,
@@ -42,7 +42,7 @@ def main(
     """
 
 
-for module in (validate, rules, diff, plan, sdk):
+for module in (validate, rules, diff, plan, sdk, serve, lsp):
     module.register(app)
 
 
@@ -56,7 +56,9 @@ def run() -> None:
             pass
     interrupt.install()
     try:
-        app(standalone_mode=True)
+        # one name however it was started (`apictl`, `python -m apictl`): usage lines and the completion
+        # variable (_APICTL_COMPLETE) must not depend on it
+        app(standalone_mode=True, prog_name="apictl")
     except InputError as exc:
         sys.stderr.write(exc.one_line() + "\n")
         sys.exit(2)

@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .interrupt import deferred
 from .source import paths
@@ -234,7 +234,7 @@ def _has_entries(folder: Path) -> bool:
 
 
 def write_tree(out: Path, files: dict[str, str | bytes], *, force: bool = False, what: str = "SDK",
-               option: str = "--out") -> list[Path]:
+               option: str = "--out", on_file: Callable[[str], None] | None = None) -> list[Path]:
     """Make folder ``out`` hold exactly ``files`` ({relative "/" path: content}), all at once.
 
     The files are written (and fsync'ed) into a staging folder beside ``out``, with a manifest of what
@@ -247,7 +247,7 @@ def write_tree(out: Path, files: dict[str, str | bytes], *, force: bool = False,
     time: those files are replaced, and those it no longer generates disappear; every other file in
     ``out`` (the user's) is kept. A file the user changed since it was generated, or one apictl did not
     generate that is in the way of a new file, is refused (nothing is written): apictl never deletes
-    what it did not make.
+    what it did not make. ``on_file(path)`` is called as each file is written (a progress bar).
     """
     real = check_folder_target(out, force, option)
     for rel in files:
@@ -266,7 +266,7 @@ def write_tree(out: Path, files: dict[str, str | bytes], *, force: bool = False,
             keep = _kept_user_files(real, out, files) if paths.is_dir(real) else ([], [])
             with deferred():  # the staging folder exists only inside the try that removes it
                 staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent))
-            _stage(staging, real, files, keep)
+            _stage(staging, real, files, keep, on_file)
             _swap_in(staging, real, out, force, option)
             staging = None
         except OSError as exc:
@@ -376,7 +376,8 @@ def _raise(exc: OSError) -> None:
     raise exc
 
 
-def _stage(staging: Path, real: Path, files: dict[str, str | bytes], keep: tuple[list[str], list[str]]) -> None:
+def _stage(staging: Path, real: Path, files: dict[str, str | bytes], keep: tuple[list[str], list[str]],
+           on_file: Callable[[str], None] | None = None) -> None:
     import hashlib
     import json
 
@@ -389,6 +390,8 @@ def _stage(staging: Path, real: Path, files: dict[str, str | bytes], keep: tuple
         payload = encode_text(files[rel])
         _write_new(staging / rel, payload, made)
         manifest[rel] = hashlib.sha256(payload).hexdigest()
+        if on_file is not None:
+            on_file(rel)
     kept_files, empty_dirs = keep
     for rel in kept_files:
         _carry(real / rel, staging / rel, made)
@@ -480,3 +483,18 @@ def _remove_tree(path: Path) -> None:
     import shutil
 
     shutil.rmtree(path, ignore_errors=True)
+
+
+def append_text(path: Path | str, text: str) -> None:
+    """Append to a file another program reads line by line (a CI job summary, step outputs): one write of
+    the whole text with O_APPEND, then fsync; never a rewrite of what is already there."""
+    target = Path(path)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            os.write(fd, text.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise write_error(exc, target) from None

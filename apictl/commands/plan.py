@@ -8,19 +8,22 @@ from typing import List, Optional
 import typer
 
 from ..source.errors import InputError
+from . import complete
 
 STAGE_HELP = "Stage from apictl.yaml `stages:` (its spec and settings)."
 CONFIG_HELP = "Config file (default: nearest apictl.yaml or pyproject.toml with [tool.apictl])."
 
 
 def plan(
-    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP),
+    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP,
+                                           autocompletion=complete.stage_names),
     state: Optional[Path] = typer.Option(None, "--state", help="State file to compare with (written by "
                                          "--write-state or `apictl deploy`). Without it, everything is new. "
                                          "A missing file is an error unless --write-state starts it."),
     write_state: bool = typer.Option(False, "--write-state", help="After planning, record the desired resources "
                                      "in --state FILE (e.g. once CloudFormation/Terraform applied the export)."),
-    format: str = typer.Option("text", "--format", "-f", help="text (like terraform plan), json or markdown."),
+    format: str = typer.Option("text", "--format", "-f", help="text (like terraform plan), json or markdown.",
+                               autocompletion=complete.plan_formats),
     detailed_exitcode: bool = typer.Option(False, "--detailed-exitcode", help="Exit 0 when there are no changes, "
                                            "2 when there are changes, 1 on any error (terraform's convention)."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
@@ -59,8 +62,9 @@ def plan(
 def export(
     format: Optional[List[str]] = typer.Option(None, "--format", "-f", help="cloudformation, sam or terraform "
                                                "(.tf.json); repeat it to write several formats from one run "
-                                               "(with --out-dir)."),
-    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP),
+                                               "(with --out-dir).", autocompletion=complete.export_formats),
+    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP,
+                                           autocompletion=complete.stage_names),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file (default: standard output); "
                                        "an existing file is kept unless --force."),
     out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Write STAGE.cloudformation.json, STAGE.sam.json "
@@ -87,7 +91,8 @@ def export(
 
 
 def deploy(
-    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP),
+    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP,
+                                           autocompletion=complete.stage_names),
     endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", help="API Gateway endpoint (e.g. a local "
                                                "moto_server); default: AWS."),
     region: Optional[str] = typer.Option(None, "--region", help="AWS region (default: AWS_REGION / "
@@ -96,6 +101,7 @@ def deploy(
                                          "created (physical ids), written after every step. Without it, "
                                          "everything is created anew."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal)."),
 ) -> None:
     """Apply the plan of a stage through the API Gateway API (needs boto3: pip install 'apictl[deploy]'):
     import or put-rest-api (overwrite) the body, create a deployment when the definition changed,
@@ -110,7 +116,7 @@ def deploy(
     from ..plan.run import DeployOptions, run_deploy
 
     raise typer.Exit(run_deploy(DeployOptions(stage=stage, endpoint_url=endpoint_url, region=region, state=state,
-                                              config=config)))
+                                              config=config, quiet=quiet)))
 
 
 def register(app: typer.Typer) -> None:

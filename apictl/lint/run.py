@@ -8,6 +8,7 @@ from pathlib import Path
 from ..options import check_choice, parse_params, use_color
 from ..output import emit, refuse_inputs
 from ..printable import printable
+from ..progress import VALIDATE_FILES, track
 from ..config import Config, check_rule_ids, load_config
 from ..report import FORMATS, Report, ReportError, ReportItem, RuleInfo, emit_failure, render
 from ..source import SpecSource, format_pointer, open_spec
@@ -34,6 +35,7 @@ class ValidateOptions:
     only_openapi: bool = False
     output: Path | None = None
     no_color: bool = False
+    quiet: bool = False  # no progress bar
 
 
 def run_validate(opts: ValidateOptions) -> int:
@@ -71,7 +73,7 @@ def _validate(opts: ValidateOptions) -> int:
     notes: list[str] = []
     baseline_read = not opts.write_baseline and (opts.baseline or config.baseline)
     read: list = [config.path, baseline_path if baseline_read else None]  # no output may replace a file read
-    for name in files:
+    for name in track(files, "Validating", enabled=not opts.quiet and len(files) >= VALIDATE_FILES):
         try:
             sources = open_spec(name, allow_remote=opts.allow_remote, root_folder=str(opts.root) if opts.root else None,
                                 max_bytes=opts.max_file_size * 1024 * 1024)

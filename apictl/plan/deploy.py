@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..progress import track
 from ..source.errors import InputError
 from ..source.intrinsics import contains_intrinsic
 from .pipeline import Desired
@@ -38,7 +39,7 @@ class DeployError(Exception):
 
 
 def deploy(desired: Desired, plan: Plan, state: State | None, endpoint_url: str | None, region: str | None,
-           state_path: Path | None) -> int:
+           state_path: Path | None, show_progress: bool = False) -> int:
     try:
         import boto3
         import botocore.exceptions as boto_errors
@@ -61,16 +62,17 @@ def deploy(desired: Desired, plan: Plan, state: State | None, endpoint_url: str 
     service = "apigateway" if desired.graph.api_type == "rest" else "apigatewayv2"
     client = boto3.client(service, endpoint_url=endpoint_url, region_name=region)
     applier = (_RestApplier if desired.graph.api_type == "rest" else _HttpApplier)(client, desired, state, state_path)
-    out = sys.stdout
     current = None
     try:
-        for action in plan.actions:
+        # (no name for the iterator: when a step fails, the bar must be gone before the error is printed)
+        for action in track(plan.actions, f"Deploying {desired.graph.stage}", enabled=show_progress,
+                            note=lambda a: a.address):
             current = action
             applier.apply(action)
             done = {"create": "created", "update": "updated", "replace": "replaced", "delete": "deleted"}[action.action]
             how = " (with the body)" if action.in_body else ""
             physical = applier.physical.get(action.address) if action.action != "delete" else None
-            out.write(f"{action.symbol:>3} {action.address} ({action.type}): {done}{how}"
+            sys.stdout.write(f"{action.symbol:>3} {action.address} ({action.type}): {done}{how}"
                       f"{' -> ' + physical if physical else ''}\n")
         applier.finish()
     except (boto_errors.NoCredentialsError, boto_errors.NoRegionError) as exc:
@@ -83,10 +85,10 @@ def deploy(desired: Desired, plan: Plan, state: State | None, endpoint_url: str 
         return 1
     counts = plan.counts()
     g = desired.graph
-    out.write(f"\nDeployed stage '{g.stage}' of '{g.title}': {counts['create']} created, {counts['update']} updated, "
+    sys.stdout.write(f"\nDeployed stage '{g.stage}' of '{g.title}': {counts['create']} created, {counts['update']} updated, "
               f"{counts['replace']} replaced, {counts['delete']} deleted ({len(plan.unchanged)} unchanged).\n")
     api_id = applier.physical.get("RestApi") or applier.physical.get("HttpApi")
-    out.write(f"API id: {api_id}; invoke URL: https://{api_id}.execute-api.{region}.amazonaws.com"
+    sys.stdout.write(f"API id: {api_id}; invoke URL: https://{api_id}.execute-api.{region}.amazonaws.com"
               f"{'' if g.stage == '$default' else '/' + g.stage}\n")
     return 0
 

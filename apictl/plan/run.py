@@ -176,6 +176,7 @@ class DeployOptions:
     region: str | None = None
     state: Path | None = None
     config: Path | None = None
+    quiet: bool = False  # no progress bar
 
 
 def run_deploy(opts: DeployOptions) -> int:
@@ -185,4 +186,4 @@ def run_deploy(opts: DeployOptions) -> int:
     desired = load_desired(need_stage(opts.stage), opts.config)
     state = load_state(desired, opts.state, missing_ok=True)
     plan = make_plan(desired.graph, state)
-    return deploy(desired, plan, state, opts.endpoint_url, opts.region, opts.state)
+    return deploy(desired, plan, state, opts.endpoint_url, opts.region, opts.state, show_progress=not opts.quiet)

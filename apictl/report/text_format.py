@@ -5,7 +5,7 @@ before colour codes are added, so a spec cannot move the cursor, hide text or re
 from __future__ import annotations
 
 from ..printable import printable
-from .item import LEVEL_ORDER, Report
+from .item import LEVEL_ORDER, Report, operations
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _DIM, _BOLD, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"
@@ -33,8 +33,11 @@ def render(report: Report, color: bool = False) -> str:
             level = paint(item.level.ljust(7), _COLORS.get(item.level, ""))
             if item.extra.get("level_name"):  # diff: the ERR/WARN/INFO level severity files use
                 level += " " + item.extra["level_name"].ljust(4)
-            message = f"{item.extra['operation']}: {item.message}" if item.extra.get("operation") else item.message
+            ops = operations(item)
+            message = f"{ops[0]}: {item.message}" if ops else item.message
             lines.append(f"  {where}  {level}  {printable(message)}  {paint('[' + printable(item.id) + ']', _DIM)}")
+            if len(ops) > 1:  # a change in a shared schema: every operation it affects
+                lines.append(f"  {' ' * width}  {' ' * 7}  also {printable(', '.join(ops[1:]))}")
             if item.pointer:
                 lines.append(f"  {' ' * width}  {' ' * 7}  {paint(printable(item.pointer), _DIM)}")
     if report.items:

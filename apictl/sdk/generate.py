@@ -46,6 +46,7 @@ from typing import Any, Callable
 import jinja2
 
 from ..output import NAME_MAX, check_folder_target, long_names, write_tree
+from ..progress import SDK_OPERATIONS, Tracker, progress
 from ..source.errors import InputError
 from ..source.workspace import parse_pointer
 from .model import SdkApi, SpecText, TypeRef, build_sdk_model
@@ -169,12 +170,17 @@ def make_environment(target: Target, templates: Path | None) -> jinja2.Environme
     return env
 
 
-def render(sdk: SdkApi, target: Target, settings: dict[str, Any], templates: Path | None = None) -> dict[str, str]:
+def render(sdk: SdkApi, target: Target, settings: dict[str, Any], templates: Path | None = None,
+           tracker: Tracker | None = None) -> dict[str, str]:
     """All files of the SDK as {relative path: text}, not yet written."""
     env = make_environment(target, templates)
     files: dict[str, str] = {}
     base = {"api": sdk, "settings": settings, "target": target}
-    for output in target.outputs(sdk, settings):
+    tracker = tracker or Tracker()
+    outputs = target.outputs(sdk, settings)
+    tracker.phase("Rendering", len(outputs))
+    for output in outputs:
+        tracker.advance(0, output.path)
         path = safe_relative_path(output.path)
         if path in files:
             raise GenerationError(f"two outputs want the same file {path}")
@@ -187,6 +193,8 @@ def render(sdk: SdkApi, target: Target, settings: dict[str, Any], templates: Pat
             except jinja2.TemplateError as exc:
                 where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else output.template
                 raise InputError(f"template {where}: {exc.message or exc}") from None
+        tracker.advance()
+    tracker.phase("Checking", None)
     target.check(files, sdk, settings)
     return files
 
@@ -207,9 +215,12 @@ def check_out_dir(out: Path, force: bool) -> None:
     check_folder_target(out, force)
 
 
-def write_files(out: Path, files: dict[str, str], force: bool = False) -> list[Path]:
+def write_files(out: Path, files: dict[str, str], force: bool = False, tracker: Tracker | None = None) -> list[Path]:
     """Swap the SDK into ``out`` whole (:func:`apictl.output.write_tree`: staging folder, manifest, atomic swap)."""
-    return write_tree(out, {safe_relative_path(rel): text for rel, text in files.items()}, force=force)
+    tracker = tracker or Tracker()
+    tracker.phase("Writing", len(files))
+    return write_tree(out, {safe_relative_path(rel): text for rel, text in files.items()}, force=force,
+                      on_file=lambda rel: tracker.advance(1, rel))
 
 
 def check_file_names(api: Any, sdk: SdkApi, files: dict[str, str], out: Path) -> None:
@@ -249,6 +260,7 @@ class GenerateOptions:
     name: str | None = None
     templates: Path | None = None
     force: bool = False
+    progress: bool = False  # a bar on a terminal (apictl/progress.py) for APIs of SDK_OPERATIONS or more
 
 
 @dataclass
@@ -263,17 +275,20 @@ def generate(api: Any, options: GenerateOptions) -> GenerateResult:
     if options.templates is not None and not options.templates.is_dir():
         raise InputError("--templates must be a folder", str(options.templates))
     check_out_dir(options.out, options.force)
-    sdk = build_sdk_model(api)
-    notes = list(sdk.notes) + assign_names(sdk, target.naming)
-    settings = target.settings(sdk, options.name)
-    try:
-        files = render(sdk, target, settings, options.templates)
-    except GenerationError as exc:
-        if exc.file is None:  # e.g. generated code the language's own parser refuses: the spec is the input to fix
-            exc.file, exc.line, exc.column = api.document.display, 1, 1
-        raise
-    check_file_names(api, sdk, files, options.out)
-    return GenerateResult(write_files(options.out, files, options.force), notes)
+    show = options.progress and len(api.operations) >= SDK_OPERATIONS
+    with progress(f"{options.lang} SDK", None, enabled=show) as tracker:
+        tracker.phase(f"Modelling {len(api.operations)} operations", None)
+        sdk = build_sdk_model(api)
+        notes = list(sdk.notes) + assign_names(sdk, target.naming)
+        settings = target.settings(sdk, options.name)
+        try:
+            files = render(sdk, target, settings, options.templates, tracker)
+        except GenerationError as exc:
+            if exc.file is None:  # e.g. generated code the language's own parser refuses: the spec is the input to fix
+                exc.file, exc.line, exc.column = api.document.display, 1, 1
+            raise
+        check_file_names(api, sdk, files, options.out)
+        return GenerateResult(write_files(options.out, files, options.force, tracker), notes)
 
 
 def relative_display(path: Path) -> str:
