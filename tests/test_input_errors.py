@@ -132,28 +132,20 @@ def test_schema_chains_are_depth_bounded_in_the_sdk(tmp_path, lang):
         assert result.returncode == 0, result.stderr
 
 
-def test_schema_chains_are_depth_bounded_in_diff(tmp_path):
+def test_schema_chains_never_overflow_in_diff_or_validate(tmp_path):
+    """diff walks schemas without recursion, so a 3,000-long chain of $refs is just compared."""
+    n = 3000
     base = api({f"P{i}": {"type": "object", "properties": {"next": {"$ref": f"#/components/schemas/P{i + 1}"}}}
-                for i in range(300)} | {"P300": {"type": "string"}, "S0": {"$ref": "#/components/schemas/P0"}})
+                for i in range(n)} | {f"P{n}": {"type": "string"}, "S0": {"$ref": "#/components/schemas/P0"}})
     rev = json.loads(json.dumps(base))
-    rev["components"]["schemas"]["P300"]["type"] = "integer"
+    rev["components"]["schemas"][f"P{n}"]["type"] = "integer"
     (tmp_path / "base.json").write_text(json.dumps(base))
     (tmp_path / "rev.json").write_text(json.dumps(rev))
-    match = positioned_error(run_apictl("diff", "base.json", "rev.json", cwd=tmp_path))
-    assert "schemas nest more than 256 levels deep here" in match.group(0)
-    for name in ("base.json", "rev.json"):  # validate follows the same refs without recursing
+    result = run_apictl("diff", "base.json", "rev.json", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert json.loads(result.stdout)["summary"]["error"] >= 1
+    for name in ("base.json", "rev.json"):
         assert run_apictl("validate", name, cwd=tmp_path).returncode == 0
-
-
-def test_a_very_long_chain_diffs_in_bounded_time(tmp_path):
-    """A chain of 20,000 allOf schemas: the unchanged-component pass was quadratic (minutes); now linear."""
-    spec = chain(20000)
-    (tmp_path / "a.json").write_text(json.dumps(spec))
-    spec["components"]["schemas"]["S20000"]["properties"]["z"]["type"] = "integer"
-    (tmp_path / "b.json").write_text(json.dumps(spec))
-    result = run_apictl("diff", "a.json", "b.json", "-f", "json", cwd=tmp_path, timeout=60)
-    assert result.returncode == 1, result.stderr
-    assert json.loads(result.stdout)["summary"]["error"] == 1
 
 
 @pytest.mark.parametrize("lang", ["ios", "android"])

@@ -1,11 +1,11 @@
 """How deep a walk over schemas may go: one bound for every command, and one clear error past it.
 
 One file cannot nest deeper than :data:`apictl.source.parse.MAX_DEPTH` levels, but ``$ref`` chains
-can: ``A: {allOf: [$ref: B]}``, ``B: {allOf: [$ref: C]}``... has no limit, and the walks that build
-the SDK model or compare two schemas follow them recursively. They count the schemas they are inside
-of (a schema reached again through a cycle is memoised, so cycles do not count) and stop at the same
-limit a file has, with the position of the schema that goes too deep, instead of a RecursionError or a
-walk that never ends. Real specs stay far below it (Stripe: 38 levels in diff, 58 in the SDK model).
+can: ``A: {allOf: [$ref: B]}``, ``B: {allOf: [$ref: C]}``... has no limit. diff and lint walk schemas
+without recursion; the SDK model is built recursively (a type is made of its parts' types), so it counts
+the schemas it is inside of (a schema reached again through a cycle is memoised, so cycles do not count)
+and stops at the same limit a file has, with the position of the schema that goes too deep, instead of a
+RecursionError. Real specs stay far below it (Stripe: 58 levels in the SDK model).
 """
 from __future__ import annotations
 
