@@ -176,3 +176,21 @@ def test_printable_escapes_what_it_must_and_only_that():
     assert printable("a\u202eb\x00c\udcff") == "a\\u202eb\\x00c\\udcff"
     assert printable("line\nnext\r", keep="\n") == "line\nnext\\x0d"
     assert printable("\U000e0041") == "\\U000e0041"
+
+
+def test_the_github_action_keeps_a_failure_when_it_merges_sarif(broken):
+    """The Action merges one SARIF per spec: a spec that could not be read must not vanish behind a clean one."""
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from apictl.github_action import _merge_sarif
+
+    parts = []
+    for name in ("good.yaml", "broken.yaml"):
+        part = broken / f"{name}.sarif"
+        run_apictl("validate", name, "-f", "sarif", "-o", str(part), cwd=broken)
+        parts.append(part)
+    _merge_sarif(parts, broken / "merged.sarif")
+    [invocation] = json.loads((broken / "merged.sarif").read_text())["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert "unclosed bracket" in invocation["toolExecutionNotifications"][0]["message"]["text"]
