@@ -55,7 +55,7 @@ class Outcome:
     stdout: str
     stderr: str
     seconds: float  # wall clock
-    max_rss_mb: float
+    max_rss_mb: float  # peak resident memory above what the child shared with this process when it was forked
     timed_out: bool = False  # killed at the wall-clock limit (its stack is at the end of stderr)
     cpu_seconds: float = 0.0
 
@@ -76,6 +76,7 @@ def run_together(runs: list[tuple[list[str], Path]], *, timeout: float = 60.0, c
     try:
         sys.stdout.flush()
         sys.stderr.flush()
+        inherited_kb = _resident_kb()  # a forked child starts with this process's pages counted as its own
         start = time.monotonic()
         pids = []
         for (args, cwd), (out, err) in zip(runs, files):
@@ -90,7 +91,7 @@ def run_together(runs: list[tuple[list[str], Path]], *, timeout: float = 60.0, c
             err.seek(0)
             outcomes.append(Outcome(os.waitstatus_to_exitcode(status), out.read().decode("utf-8", "replace"),
                                     err.read().decode("utf-8", "replace"), seconds - start,
-                                    usage.ru_maxrss / 1024 if usage else 0.0, timed_out,
+                                    max(0, usage.ru_maxrss - inherited_kb) / 1024 if usage else 0.0, timed_out,
                                     usage.ru_utime + usage.ru_stime if usage else 0.0))
         return outcomes
     finally:
@@ -132,6 +133,14 @@ def _child(args: list[str], cwd: Path, out_fd: int, err_fd: int, memory_mb: int,
         traceback.print_exc()
         sys.stderr.flush()
         os._exit(70)
+
+
+def _resident_kb() -> int:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except OSError:
+        return 0
 
 
 def _address_space() -> int:
