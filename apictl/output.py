@@ -87,6 +87,15 @@ def refuse_inputs(path: Path | str, inputs: Iterable[Path | str | None], option:
             raise InputError(f"{option} is one of the input files; refusing to overwrite it", str(path))
 
 
+def make_folder(folder: Path) -> None:
+    """``mkdir -p``; a part of the path that is a file is ENOTDIR ("a part of the path is not a folder"), not the
+    EEXIST ("already exists") that ``Path.mkdir(exist_ok=True)`` raises when the folder itself is a file."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)) from None
+
+
 def _fsync_folder(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -128,7 +137,7 @@ def write_file(path: Path | str, data: str | bytes, *, replace: bool = True, wha
     try:
         if paths.is_dir(target):
             raise InputError(f"cannot write {what}: is a folder", str(shown))
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder(folder)
         with deferred():  # a signal between creating the temporary file and the try below would leak it
             fd, tmp_name = tempfile.mkstemp(prefix=".apictl-", suffix=TEMP_SUFFIX, dir=folder)
             tmp = Path(tmp_name)
@@ -257,7 +266,7 @@ def write_tree(out: Path, files: dict[str, str | bytes], *, force: bool = False,
         raise InputError(f"cannot write {what}: file name too long ({too_long[0]})", str(out))
     parent = real.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
+        make_folder(parent)
     except OSError as exc:
         raise write_error(exc, out, what) from None
     with _folder_lock(parent, out, what):

@@ -178,3 +178,56 @@ def test_unreadable_side_files_are_one_line(tmp_path):
     (tmp_path / "base.json").write_text("[" * 100000)
     result = run_apictl("validate", "a.yaml", "--baseline", "base.json", cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "0x" + "f" * 4000, "-" + "1" * 4400], ids=["decimal", "hex", "negative"])
+def test_yaml_integers_too_long_to_print_are_positioned_in_every_command(stage, value):
+    """YAML has no digit limit (and 0x/0o forms none at all), but Python cannot print an integer of more than 4,300
+    digits: plan, export and deploy hashed the body with json.dumps and crashed (the JSON parser refused them)."""
+    text = f"openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-list:\n  - 1\n  - {value}\n"
+    folder = stage("api.yaml", text)
+    for command, result in run_all(folder, "api.yaml"):
+        match = positioned_error(result)
+        assert (match["line"], match["col"]) == ("6", "5"), (command, result.stderr)
+        assert "integer with more than 4,300 digits" in result.stderr
+    (folder / "api.yaml").write_text(text.replace(value, "9" * 4300))  # the largest that prints is fine
+    assert run_apictl("plan", "--stage", "dev", cwd=folder).returncode == 0
+
+
+def test_template_values_of_the_wrong_type_are_not_looked_up(tmp_path):
+    """A resource `Type` that is a mapping or a list (found by the robustness suite) was used as a table key."""
+    template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+        "Api": {"Type": "AWS::Serverless::Api", "Properties": {"StageName": "prod", "DefinitionBody": api()}},
+        "Odd": {"Type": {"$ref": "#"}, "Properties": {}},
+        "Odder": {"Type": ["AWS::ApiGateway::Stage"], "Properties": {"RestApiId": {"Ref": "Api"}}}}}
+    (tmp_path / "template.json").write_text(json.dumps(template))
+    (tmp_path / "apictl.yaml").write_text("stages:\n  dev: {spec: template.json}\n")
+    for args in (["validate", "template.json"], ["diff", "template.json", "template.json"], ["plan", "--stage", "dev"]):
+        result = run_apictl(*args, cwd=tmp_path)
+        assert "Traceback" not in result.stderr and result.returncode in (0, 1), (args, result.stderr)
+
+
+def test_output_below_a_file_names_the_real_reason(tmp_path):
+    (tmp_path / "a.yaml").write_text((ROOT / "specs" / "ecommerce.yaml").read_text())
+    (tmp_path / "report").write_text("a file")
+    for args, what in ((["validate", "a.yaml", "-o", "report/r.json"], "output"),
+                       (["validate", "a.yaml", "-o", "report/deeper/r.json"], "output"),
+                       (["sdk", "a.yaml", "--lang", "js", "--out", "report/sdk"], "SDK")):
+        result = run_apictl(*args, cwd=tmp_path)
+        assert result.returncode == 2 and result.stderr.splitlines() == [
+            f"{args[-1]}: error: cannot write {what}: a part of the path is not a folder"], result.stderr
+    assert (tmp_path / "report").read_text() == "a file"
+
+
+def test_a_pipe_is_named_as_a_pipe_not_as_a_missing_file(tmp_path):
+    """`apictl validate <(cat api.yaml)` names /dev/fd/N, a link to "pipe:[...]": that is not a missing file."""
+    read, write = os.pipe()
+    try:
+        os.write(write, b"openapi: 3.0.3\n")
+        os.close(write)
+        result = subprocess.run(["python", "-m", "apictl", "validate", f"/dev/fd/{read}"], cwd=tmp_path, pass_fds=(read,),
+                                env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
+    finally:
+        os.close(read)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"/dev/fd/{read}:1:1: error: is not a regular file (a device, pipe or socket)"]

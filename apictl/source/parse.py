@@ -421,6 +421,8 @@ def _normalise(root: Any, parsed: Parsed, name: str, text: str = "") -> Any:
                     path.pop()
                     if new is not v:
                         node[k] = new
+                elif t is int and not -_HUGE_INT < v < _HUGE_INT:
+                    raise _huge_integer(text, path + [k], name)
         elif type(node) is list:
             for i, v in enumerate(node):
                 t = type(v)
@@ -430,6 +432,8 @@ def _normalise(root: Any, parsed: Parsed, name: str, text: str = "") -> Any:
                     path.pop()
                     if new is not v:
                         node[i] = new
+                elif t is int and not -_HUGE_INT < v < _HUGE_INT:
+                    raise _huge_integer(text, path + [i], name)
         return node
 
     try:
@@ -438,6 +442,20 @@ def _normalise(root: Any, parsed: Parsed, name: str, text: str = "") -> Any:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", name, 1, 1) from None
     parsed.node_count = count
     return result
+
+
+# Python refuses to print an integer of more than 4,300 digits (sys.get_int_max_str_digits), so a report, a
+# template or an SDK could not hold one. JSON rejects them while parsing; a YAML integer (also 0x/0o forms,
+# which have no such limit) is checked here, in the walk every document gets anyway.
+_HUGE_INT = 10 ** 4300
+
+
+def _huge_integer(text: str, path: list, name: str) -> InputError:
+    try:
+        line, column = _path_position(text, path)
+    except Exception:  # a position is a courtesy; the error itself must not fail
+        line, column = 1, 1
+    return InputError("invalid YAML: integer with more than 4,300 digits", name, line, column)
 
 
 def _path_position(text: str, path: list) -> tuple[int, int]:

@@ -14,11 +14,17 @@ from pathlib import Path
 
 
 def resolve(path: Path | str) -> Path:
-    """The absolute path with symlinks followed as far as they go (a loop or an unreadable part stays as is)."""
+    """The absolute path with symlinks followed as far as they go (a loop or an unreadable part stays as is).
+
+    A link whose target is not a path (``/dev/fd/N`` of a pipe points at ``pipe:[1234]``) stays the link: the
+    name that exists is the one to open (and to report), not one that reads as a missing file."""
     try:
-        return Path(os.path.realpath(path))
+        real = os.path.realpath(path)
     except (OSError, ValueError):
         return Path(os.path.abspath(path))
+    if not os.path.lexists(real) and os.path.lexists(path):
+        return Path(os.path.abspath(path))
+    return Path(real)
 
 
 def _mode(path: Path | str) -> int | None:
