@@ -194,3 +194,24 @@ def test_the_github_action_keeps_a_failure_when_it_merges_sarif(broken):
     [invocation] = json.loads((broken / "merged.sarif").read_text())["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is False
     assert "unclosed bracket" in invocation["toolExecutionNotifications"][0]["message"]["text"]
+
+
+@pytest.mark.parametrize("lang", ["python", "js", "ios", "android"])
+def test_generated_sdks_carry_no_raw_bidi_or_control_characters(tmp_path, lang):
+    """Spec text lands in doc comments and READMEs of an SDK, which people review: a raw U+202E there reorders what
+    they read (Trojan Source). Literals escape it; comments and docs must drop it too."""
+    spec = {"openapi": "3.0.3", "info": {"title": "t\u202eevil", "version": "1", "description": "d\u2066x\u2069"},
+            "paths": {"/p\u202eq": {"get": {"operationId": "getP", "summary": "s\u202e\u200f\U000e0041",
+                                            "description": "a\u061cb\x07",
+                                            "responses": {"200": {"description": "ok\u202e", "content": {
+                                                "application/json": {"schema": {"$ref": "#/components/schemas/M"}}}}}}}},
+            "components": {"schemas": {"M": {"type": "object", "description": "m\u202e\u2067",
+                                             "properties": {"a": {"type": "string", "description": "p\u202e"}}}}}}
+    (tmp_path / "api.json").write_text(json.dumps(spec), encoding="utf-8")
+    result = run_apictl("sdk", "api.json", "--lang", lang, "--out", "sdk", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for path in (tmp_path / "sdk").rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert RAW.search(text.replace("\n", "").replace("\t", "").replace("\r", "")) is None, \
+                (path.name, [hex(ord(c)) for c in RAW.findall(text) if c not in "\n\t\r"])
