@@ -68,3 +68,10 @@ def run() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("apictl: interrupted (SIGINT)\n")
         sys.exit(130)
+    except OSError as exc:  # only writes fail so (every file goes through output.py): a message to a full stdout
+        from .output import WRITE_ONLY_ERRORS, os_error_reason
+
+        if exc.errno not in WRITE_ONLY_ERRORS:
+            raise
+        sys.stderr.write(f"apictl: error: cannot write output: {os_error_reason(exc)}\n")
+        sys.exit(2)

@@ -43,6 +43,10 @@ _REASONS = {
 }
 
 
+# errors that only a write can give: one that reaches the top of a run is about output (standard output above all)
+WRITE_ONLY_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
 def encode_text(data: str | bytes) -> bytes:
     """UTF-8; a character UTF-8 cannot hold (a lone surrogate, e.g. from a file name that is not UTF-8) is written
     as its escape (``\\udcff``, which JSON reads back as the same string) instead of failing the write."""
@@ -190,8 +194,13 @@ def _link_exclusive(tmp: Path, target: Path, what: str) -> None:
 def emit(text: str, output: Path | None, inputs: Iterable[Path | str | None] = ()) -> None:
     """Write a report: to standard output, or atomically to ``output`` (never over an input file)."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader stopped reading (`| head`): not an error of this run
+        except OSError as exc:  # `> /dev/full`, a full disk behind a redirection
+            raise InputError(f"cannot write the report to standard output: {os_error_reason(exc)}") from None
         return
     write_file(output, text, inputs=inputs)
 

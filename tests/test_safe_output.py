@@ -189,6 +189,26 @@ def test_sdk_on_a_full_disk_leaves_the_old_sdk_whole(project, small_disk):
     assert result.returncode == 2 and not fresh.exists() and leftovers(disk) == []
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux) to stand for a full disk")
+@pytest.mark.parametrize("command", [
+    ["validate", "specs/ecommerce.yaml", "-f", "sarif"],
+    ["diff", "specs/ecommerce.yaml", "specs/ecommerce.yaml", "-f", "json"],
+    ["plan", "--stage", "dev"],
+    ["export", "-f", "sam", "--stage", "dev"],
+    ["sdk", "specs/ecommerce.yaml", "--lang", "js", "--out", "sdk"],
+    ["rules"],
+], ids=lambda c: c[0])
+def test_standard_output_on_a_full_disk_is_one_line(project, command):
+    """`apictl ... > report` on a full disk (here /dev/full): the run fails with one line, never a traceback."""
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "apictl", *command], cwd=project, env=env, stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 2
+    assert one_error_line(result) in ("apictl: error: cannot write the report to standard output: no space left on "
+                                      "the device", "apictl: error: cannot write output: no space left on the device")
+
+
 def test_read_only_folders_give_one_line(project, tmp_path):
     """sdk --out / export -o in a read-only folder: one line, exit 2 (a read-only tmpfs as root, chmod otherwise)."""
     folder = tmp_path / "ro"
