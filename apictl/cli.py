@@ -60,18 +60,27 @@ def run() -> None:
         # variable (_APICTL_COMPLETE) must not depend on it
         app(standalone_mode=True, prog_name="apictl")
     except InputError as exc:
-        sys.stderr.write(exc.one_line() + "\n")
+        _say(exc.one_line())
         sys.exit(2)
     except interrupt.Interrupted as exc:
-        sys.stderr.write(exc.one_line() + "\n")
+        _say(exc.one_line())
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        sys.stderr.write("apictl: interrupted (SIGINT)\n")
+        _say("apictl: interrupted (SIGINT)")
         sys.exit(130)
     except OSError as exc:  # only writes fail so (every file goes through output.py): a message to a full stdout
         from .output import WRITE_ONLY_ERRORS, os_error_reason
 
         if exc.errno not in WRITE_ONLY_ERRORS:
             raise
-        sys.stderr.write(f"apictl: error: cannot write output: {os_error_reason(exc)}\n")
+        _say(f"apictl: error: cannot write output: {os_error_reason(exc)}")
         sys.exit(2)
+
+
+def _say(line: str) -> None:
+    """The last line of a failed run, on standard error; if even that cannot be written, the exit code still says it."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass

@@ -209,6 +209,18 @@ def test_standard_output_on_a_full_disk_is_one_line(project, command):
                                       "the device", "apictl: error: cannot write output: no space left on the device")
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux) to stand for a full disk")
+def test_exit_code_holds_when_even_standard_error_is_full(project):
+    """The error line cannot be written: the exit code (2, input error) must still say what happened."""
+    (project / "bad.yaml").write_text("openapi: 3.0.3\ninfo: {title: x\n")
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    for command in (["validate", "bad.yaml"], ["validate", "missing.yaml", "-f", "json"], ["plan", "--stage", "nope"]):
+        with open("/dev/full", "w") as full:
+            code = subprocess.run([sys.executable, "-m", "apictl", *command], cwd=project, env=env, stdout=full,
+                                  stderr=full, timeout=120).returncode
+        assert code == 2, command
+
+
 def test_read_only_folders_give_one_line(project, tmp_path):
     """sdk --out / export -o in a read-only folder: one line, exit 2 (a read-only tmpfs as root, chmod otherwise)."""
     folder = tmp_path / "ro"
