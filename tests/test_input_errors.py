@@ -231,3 +231,13 @@ def test_a_pipe_is_named_as_a_pipe_not_as_a_missing_file(tmp_path):
         os.close(read)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [f"/dev/fd/{read}:1:1: error: is not a regular file (a device, pipe or socket)"]
+
+
+def test_a_baseline_that_never_ends_is_refused(tmp_path):
+    """--baseline /dev/zero read until memory ran out (killed), a FIFO hung: side files are read like specs."""
+    (tmp_path / "a.yaml").write_text((ROOT / "specs" / "ecommerce.yaml").read_text())
+    os.mkfifo(tmp_path / "fifo")
+    for target in ("/dev/zero", "fifo"):
+        result = run_apictl("validate", "a.yaml", "--baseline", target, cwd=tmp_path, timeout=30)
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == [f"{target}:1:1: error: is not a regular file (a device, pipe or socket)"]

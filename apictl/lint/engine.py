@@ -157,15 +157,15 @@ def fingerprint(f: Finding) -> str:
 def read_baseline(path: Path) -> set[str]:
     import json
 
+    from ..source import paths
+    from ..source.document import read_text
     from ..source.errors import InputError
 
-    from ..source.paths import remember_read
-
-    remember_read(path)
+    if not paths.exists(path):
+        raise InputError("baseline file not found (create it with --write-baseline)", str(path))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("baseline file not found (create it with --write-baseline)", str(path)) from None
+        # bounded, regular files only (a baseline of /dev/zero or a FIFO would never end); remembered as an input
+        data = json.loads(read_text(path, str(path)))
     except json.JSONDecodeError as exc:
         raise InputError(f"baseline is not valid JSON: {exc.msg}", str(path), exc.lineno, exc.colno) from None
     except UnicodeDecodeError:
