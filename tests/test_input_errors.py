@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -225,8 +226,9 @@ def test_a_pipe_is_named_as_a_pipe_not_as_a_missing_file(tmp_path):
     try:
         os.write(write, b"openapi: 3.0.3\n")
         os.close(write)
-        result = subprocess.run(["python", "-m", "apictl", "validate", f"/dev/fd/{read}"], cwd=tmp_path, pass_fds=(read,),
-                                env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
+        result = subprocess.run([sys.executable, "-m", "apictl", "validate", f"/dev/fd/{read}"], cwd=tmp_path,
+                                pass_fds=(read,), env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                                text=True, timeout=60)
     finally:
         os.close(read)
     assert result.returncode == 2
