@@ -22,7 +22,7 @@ def resolve(path: Path | str) -> Path:
         real = os.path.realpath(path)
     except (OSError, ValueError):
         return Path(os.path.abspath(path))
-    if not os.path.lexists(real) and os.path.lexists(path):
+    if not os.path.lexists(real) and os.path.exists(path):  # (a dangling link still resolves to its target)
         return Path(os.path.abspath(path))
     return Path(real)
 
