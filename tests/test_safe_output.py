@@ -121,6 +121,15 @@ def test_a_symlinked_output_is_written_through(project):
     assert json.loads((project / "reports" / "real.json").read_text())["kind"] == "lint"
 
 
+def test_a_dangling_symlinked_output_is_written_through(project):
+    """-o report.json where report.json links to a file not made yet: the link stays and its target is created."""
+    (project / "report.json").symlink_to("reports/new.json")
+    result = run_apictl("validate", "specs/ecommerce.yaml", "-f", "json", "-o", "report.json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "report.json").is_symlink()
+    assert json.loads((project / "reports" / "new.json").read_text())["kind"] == "lint"
+
+
 # -- full disk, read-only folder ---------------------------------------------------------------------------------------
 @pytest.fixture
 def small_disk(tmp_path):
