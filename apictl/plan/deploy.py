@@ -168,7 +168,7 @@ class _Run:
     def _summary(self, applier: Applier, region: str) -> None:
         counts = self.plan.counts()
         g = self.desired.graph
-        adopted = f", {len(applier.adopted)} adopted" if applier.adopted else ""
+        adopted = f" ({len(applier.adopted)} of them adopted)" if applier.adopted else ""
         self.out.write(f"\nDeployed stage '{g.stage}' of '{g.title}': {counts['create']} created{adopted}, "
                        f"{counts['update']} updated, {counts['replace']} replaced, {counts['delete']} deleted "
                        f"({len(self.plan.unchanged)} unchanged). State: {self.store.label}\n")

@@ -120,7 +120,7 @@ def _change_lines(change: AttributeChange, action: Action, plan: Plan) -> list[s
     if change.name == "Body":
         version = plan.graph.body.get("openapi", plan.graph.body.get("swagger", "?"))
         summary = f"OpenAPI {version}, {sum(1 for k in plan.graph.body_index if ' ' in k)} operations"
-        if action.action == "create":
+        if action.action == "create" or change.before_hash is None:
             return [f"      + Body = {summary} (sha256 {plan.graph.body_sha256[:12]})"]
         before = plan.state.body_sha256[:12] if plan.state else "?"
         lines = [f"      ~ Body: sha256 {before} -> {plan.graph.body_sha256[:12]} ({summary})"]

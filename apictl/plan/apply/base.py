@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
+from ..account import Context, Known, compare
 from ..aws import Clients, aws_errors, is_conflict, is_not_found, is_transient, pages
 from ..identity import has_identity, identity
 from ..pipeline import Desired
@@ -34,6 +35,7 @@ class DeployError(Exception):
 
 class Applier:
     api_address = ""
+    readers: Any = None  # the account module of this API type (what adopted resources are compared with)
 
     def __init__(self, clients: Clients, desired: Desired, state: State, save: Callable[[State], None],
                  note: Callable[[str], None]):
@@ -47,6 +49,7 @@ class Applier:
         self.note = note
         self.physical: dict[str, str] = {a: r.physical_id for a, r in state.resources.items() if r.physical_id}
         self.adopted: set[str] = set()
+        self.observed: dict[str, dict] = {}  # address -> what the account held when it was adopted
 
     # -- state --------------------------------------------------------------------------------
     def record(self, address: str, physical_id: str | None, pending: tuple[str, ...] = ()) -> None:
@@ -123,6 +126,23 @@ class Applier:
                 if not (is_transient(exc) or is_conflict(exc)) or attempt == CREATE_ATTEMPTS - 1:
                     raise
             time.sleep(BACKOFF_SECONDS * 2 ** attempt)
+
+    def converge_adopted(self, r: Any, physical: str) -> None:
+        """After adopting ``r``: read it, and update it only where it differs from the plan."""
+        self.physical[r.address] = physical
+        reader, readable = self.readers.READERS[r.type]
+        known = {a: Known(self.by_address[a].type, self.by_address[a].logical_id, p)
+                 for a, p in self.physical.items() if a in self.by_address}
+        actual = reader(Context(self.c, known), physical)
+        if actual is None or compare(r.properties, actual, readable):
+            self.observed[r.address] = actual or {}
+            getattr(self, f"update_{self.kind(r.type)}")(r, None)
+
+    def before(self, address: str) -> dict:
+        """What the resource holds before an update: as adopted, else as the state records it."""
+        if address in self.observed:
+            return self.observed[address]
+        return self.done.resources[address].values if address in self.done.resources else {}
 
     @staticmethod
     def gone_ok(call: Callable[[], Any]) -> None:

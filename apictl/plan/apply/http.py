@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..account import http as http_account
 from ..aws import get_or_none, pages
 from ..identity import has_identity, identity
 from ..plan import Action
@@ -15,6 +16,7 @@ from .rest import body_bytes
 
 class HttpApplier(Applier):
     api_address = "HttpApi"
+    readers = http_account
 
     @property
     def api_id(self) -> str:
@@ -71,7 +73,7 @@ class HttpApplier(Applier):
 
         self.ensure(r.address, find, lambda: self.c.once.create_stage(**args)["StageName"])
         if r.address in self.adopted:
-            self.update_stage(r, None)
+            self.converge_adopted(r, p["StageName"])
         return p["StageName"]
 
     def update_stage(self, r: Resource, action: Action | None) -> str:
@@ -100,7 +102,7 @@ class HttpApplier(Applier):
             DomainName=name, DomainNameConfigurations=p["DomainNameConfigurations"],
             Tags=self.tags(r.address))["DomainName"])
         if r.address in self.adopted:
-            self.update_domainname(r, None)
+            self.converge_adopted(r, name)
         return name
 
     def update_domainname(self, r: Resource, action: Action | None) -> str:
@@ -130,8 +132,7 @@ class HttpApplier(Applier):
         physical = self.ensure(r.address, find, lambda: f"{p['DomainName']}/"
                                + self.c.once.create_api_mapping(**args)["ApiMappingId"])
         if r.address in self.adopted:
-            self.physical[r.address] = physical
-            self.update_apimapping(r, None)
+            self.converge_adopted(r, physical)
         return physical
 
     def update_apimapping(self, r: Resource, action: Action | None) -> str:

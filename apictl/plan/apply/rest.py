@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..account import rest as rest_account
 from ..aws import get_or_none
 from ..identity import has_identity, identity
 from ..plan import Action
@@ -36,6 +37,7 @@ def body_bytes(applier: Applier) -> bytes:
 
 class RestApplier(Applier):
     api_address = "RestApi"
+    readers = rest_account
 
     @property
     def api_id(self) -> str:
@@ -95,7 +97,7 @@ class RestApplier(Applier):
 
         self.ensure(r.address, find, lambda: self.c.once.create_stage(**args)["stageName"])
         if r.address in self.adopted:
-            self.update_stage(r, None)
+            self.converge_adopted(r, name)
             return name
         patches = self.stage_patches(p, {})
         if patches:
@@ -105,7 +107,7 @@ class RestApplier(Applier):
 
     def update_stage(self, r: Resource, action: Action | None) -> str:
         p = self.resolve(r.properties)
-        before = self.done.resources[r.address].values if r.address in self.done.resources else {}
+        before = self.before(r.address)
         patches = [{"op": "replace", "path": "/deploymentId", "value": p["DeploymentId"]}]
         for key, path in (("Description", "/description"), ("CacheClusterEnabled", "/cacheClusterEnabled"),
                           ("CacheClusterSize", "/cacheClusterSize"), ("TracingEnabled", "/tracingEnabled"),
@@ -161,8 +163,7 @@ class RestApplier(Applier):
                                                                 enabled=r.properties.get("Enabled", True),
                                                                 tags=self.tags(r.address))["id"])
         if r.address in self.adopted:
-            self.physical[r.address] = key_id
-            self.update_apikey(r, None)
+            self.converge_adopted(r, key_id)
         return key_id
 
     def update_apikey(self, r: Resource, action: Action | None) -> str:
@@ -189,8 +190,7 @@ class RestApplier(Applier):
                                                                   limit=500),
                               lambda: self.c.once.create_usage_plan(**args)["id"])
         if r.address in self.adopted:
-            self.physical[r.address] = plan_id
-            self.update_usageplan(r, None)
+            self.converge_adopted(r, plan_id)
         return plan_id
 
     def update_usageplan(self, r: Resource, action: Action | None) -> str:
@@ -268,7 +268,7 @@ class RestApplier(Applier):
 
         self.ensure(r.address, find, lambda: self.c.once.create_domain_name(**args)["domainName"])
         if r.address in self.adopted:
-            self.update_domainname(r, None)
+            self.converge_adopted(r, name)
         return name
 
     def update_domainname(self, r: Resource, action: Action | None) -> str:
@@ -306,7 +306,7 @@ class RestApplier(Applier):
 
         self.ensure(r.address, find, create)
         if r.address in self.adopted:
-            self.update_basepathmapping(r, None)
+            self.converge_adopted(r, physical)
         return physical
 
     def update_basepathmapping(self, r: Resource, action: Action | None) -> str:

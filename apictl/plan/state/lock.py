@@ -132,6 +132,8 @@ class FileLock:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except FileExistsError:  # a file where a folder of the path should be
+            raise write_error(OSError(errno.ENOTDIR, "not a folder"), self.path, "state lock file") from None
         except OSError as exc:
             raise write_error(exc, self.path, "state lock file") from None
 
