@@ -325,3 +325,31 @@ def test_deploy_keeps_its_state_beside_the_config_and_plan_reads_it(tmp_path, fr
     plan = run_apictl("plan", "--stage", "dev", "--detailed-exitcode", cwd=project)
     assert plan.returncode == 0 and "State: .apictl/dev.json (12 resources recorded)" in plan.stdout
     assert not (project / ".apictl" / "dev.json.lock").exists()
+
+
+def test_a_cancelled_deploy_says_what_it_did_and_a_rerun_finishes(tmp_path, fresh):
+    """CI cancelling a job sends SIGTERM: the report, the lock released, exit 130."""
+    project = make_project(tmp_path)
+    proxy = FaultProxy(fresh)
+    state = project / "dev.json"
+    proc: subprocess.Popen | None = None
+
+    def cancel() -> None:
+        assert proc is not None
+        os.kill(proc.pid, 15)
+
+    proxy.arm(index=6, fault="kill-after", on_kill=cancel)  # POST .../stages: the stage exists, unanswered
+    try:
+        proc = _popen(project, proxy.url, "--state", str(state))
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proxy.close()
+    assert proc.returncode == 130, out + err
+    assert "apictl: error: deploy failed at Stage (create): interrupted" in err
+    assert "apictl: done (8): + RestApi, " in err and "apictl: not done (4): + Stage, + UsagePlanDevelopers" in err
+    assert err.endswith(f"the state in {state} records every resource that exists; run the same `apictl deploy` "
+                        "again to finish\n")
+    assert not (project / "dev.json.lock").exists()
+    rerun = deploy(project, fresh, "dev", "--state", str(state))
+    assert "  + Stage (AWS::ApiGateway::Stage): adopted" in rerun.stdout
+    assert_exactly_the_plan(fresh, state, DEV["keys"], DEV["plans"])

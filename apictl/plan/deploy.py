@@ -66,7 +66,7 @@ def deploy(desired: Desired, store: StateStore, settings: DeploySettings, out: T
         run = _Run(desired, plan, store, out, err)
         applier_class = _applier_class(graph.api_type)
         applier = applier_class(clients, desired, plan.state or empty_state(graph),
-                                save=lambda s: save(store, s), note=lambda line: out.write(f"  note: {line}\n"))
+                                save=lambda s: save(store, s), note=lambda line: print(f"  note: {line}", file=out))
         return run.apply(applier, region)
 
 
@@ -130,7 +130,9 @@ class _Run:
         except InputError as exc:  # the state could not be written mid-deploy
             self._report(current, exc.one_line(), applier, state_failed=True)
             return 1
-        except (DeployError, *aws_errors()) as exc:
+        except Exception as exc:  # an AWS error, or a resource in the way (DeployError)
+            if not isinstance(exc, (DeployError, *aws_errors())):
+                raise
             if is_credentials_error(exc) and not self.done:
                 raise InputError(f"AWS credentials: {describe(exc)}") from None
             self._report(current, describe(exc), applier)

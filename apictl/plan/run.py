@@ -50,19 +50,22 @@ def need_stage(stage: str | None) -> str:
     return stage
 
 
-def state_store(desired: Desired, opts: StateOptions, default: bool = True) -> StateStore | None:
-    """The store ``--state`` names; without it, ``.apictl/<stage>.json`` beside the config
-    (``default=False``: only when that file exists)."""
+def state_store(desired: Desired, opts: StateOptions) -> StateStore:
+    """The store ``--state`` names; without it, ``.apictl/<stage>.json`` beside the config."""
     from .state.store import default_location, open_store
 
-    location = opts.state
-    if location is None:
-        if opts.lock_table:
-            raise InputError("--lock-table locks a remote state: give --state s3://BUCKET/KEY too")
-        location = default_location(desired.config.folder, desired.stage.name)
-        if not default and not Path(location).is_file():
-            return None
+    if opts.state is None and opts.lock_table:
+        raise InputError("--lock-table locks a remote state: give --state s3://BUCKET/KEY too")
+    location = opts.state if opts.state is not None else default_location(desired.config.folder, desired.stage.name)
     return open_store(location, opts.lock_table, opts.region)
+
+
+def plan_store(desired: Desired, opts: StateOptions) -> StateStore | None:
+    """What ``plan`` compares with: ``--state``, else the default state when it exists, else nothing."""
+    store = state_store(desired, opts)
+    if opts.state is None and not Path(store.label).is_file():
+        return None
+    return store
 
 
 def lock_seconds(opts: StateOptions) -> float:
@@ -86,7 +89,7 @@ def run_plan(opts: PlanOptions) -> int:
         raise InputError("--write-state needs --state FILE (where to write it)")
     timeout = lock_seconds(opts)
     desired = load_desired(need_stage(opts.stage), opts.config)
-    store = state_store(desired, opts, default=False)
+    store = plan_store(desired, opts)
     locking = store.lock("plan --write-state", timeout) if store is not None and opts.write_state else nullcontext()
     with locking:
         state = load(store, desired.graph) if store is not None else None
