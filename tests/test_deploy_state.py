@@ -353,3 +353,17 @@ def test_a_cancelled_deploy_says_what_it_did_and_a_rerun_finishes(tmp_path, fres
     rerun = deploy(project, fresh, "dev", "--state", str(state))
     assert "  + Stage (AWS::ApiGateway::Stage): adopted" in rerun.stdout
     assert_exactly_the_plan(fresh, state, DEV["keys"], DEV["plans"])
+
+
+def test_without_refresh_a_vanished_api_gets_a_hint(tmp_path, fresh):
+    project = make_project(tmp_path)
+    deploy(project, fresh, "dev")
+    client(fresh).delete_rest_api(restApiId=state_ids(project / ".apictl" / "dev.json")["RestApi"])
+    edit(project / "apictl.yaml", "variables: {env: dev}", "variables: {env: dev, tier: gold}")
+    failed = deploy(project, fresh, "dev", "--no-refresh", check=False)
+    assert failed.returncode == 1
+    assert "apictl: error: deploy failed at Stage (update): NotFoundException" in failed.stderr
+    assert ("apictl: hint: Stage is no longer in the account; deploy with refresh (the default, not --no-refresh) "
+            "reads the account first and creates what is missing") in failed.stderr
+    assert deploy(project, fresh, "dev").returncode == 0
+    assert_exactly_the_plan(fresh, project / ".apictl" / "dev.json", DEV["keys"], DEV["plans"])

@@ -21,7 +21,7 @@ from typing import Any, Callable, TextIO
 from ..source.errors import InputError
 from ..source.intrinsics import contains_intrinsic
 from .apply.base import Applier, DeployError
-from .aws import aws_errors, describe, is_credentials_error, make_clients, resolve_region
+from .aws import aws_errors, describe, is_credentials_error, is_not_found, make_clients, resolve_region
 from .pipeline import Desired
 from .plan import Action, Plan, make_plan
 from .state import State, empty_state
@@ -135,7 +135,7 @@ class _Run:
                 raise
             if is_credentials_error(exc) and not self.done:
                 raise InputError(f"AWS credentials: {describe(exc)}") from None
-            self._report(current, describe(exc), applier)
+            self._report(current, describe(exc), applier, hint=self._hint(current, exc))
             return 1
         self._summary(applier, region)
         return 0
@@ -150,7 +150,14 @@ class _Run:
         self.out.flush()
         self.done.append(f"{action.symbol} {action.address}")
 
-    def _report(self, current: Action | None, reason: str, applier: Applier, state_failed: bool = False) -> None:
+    def _hint(self, current: Action | None, exc: BaseException) -> str | None:
+        if current is not None and current.action != "create" and is_not_found(exc):
+            return (f"{current.address} is no longer in the account; deploy with refresh (the default, not "
+                    "--no-refresh) reads the account first and creates what is missing")
+        return None
+
+    def _report(self, current: Action | None, reason: str, applier: Applier, state_failed: bool = False,
+                hint: str | None = None) -> None:
         self.out.flush()
         where = f"{current.address} ({current.action})" if current else "the end (deleting replaced objects)"
         started = self.plan.actions.index(current) if current else len(self.plan.actions)
@@ -159,6 +166,8 @@ class _Run:
         lines = [f"apictl: error: deploy failed at {where}: {reason}",
                  f"apictl: done ({len(self.done)}): {', '.join(self.done) or 'nothing'}",
                  f"apictl: not done ({len(not_done)}): {', '.join(not_done) or 'nothing'}"]
+        if hint:
+            lines.append(f"apictl: hint: {hint}")
         if state_failed:
             lines.append(f"apictl: the state in {self.store.label} could not be written after the last step; what "
                          "was created carries apictl identity tags, so the next deploy finds and adopts it")

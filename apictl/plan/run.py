@@ -114,7 +114,7 @@ def run_plan(opts: PlanOptions) -> int:
 
 def refresh_state(desired: Desired, state: State | None, opts: StateOptions) -> tuple[State | None, list]:
     """The state as the account holds it, and the drift (``plan --refresh``)."""
-    from .aws import aws_errors, describe, make_clients, resolve_region
+    from .aws import aws_errors, describe, is_credentials_error, make_clients, resolve_region
     from .refresh import refresh
 
     if state is None or not any(r.physical_id for r in state.resources.values()):
@@ -125,6 +125,8 @@ def refresh_state(desired: Desired, state: State | None, opts: StateOptions) -> 
     try:
         return refresh(clients, desired, state)
     except aws_errors() as exc:
+        if is_credentials_error(exc):
+            raise InputError(f"AWS credentials: {describe(exc)}") from None
         raise AccountError(f"refresh failed (reading the account): {describe(exc)}") from None
 
 
