@@ -7,7 +7,7 @@ import sys
 import typer
 
 from . import __version__
-from .commands import diff, plan, rules, sdk, validate
+from .commands import diff, plan, rules, sdk, serve, validate
 from .source.errors import InputError
 
 app = typer.Typer(
@@ -37,7 +37,7 @@ def main(
     """
 
 
-for module in (validate, rules, diff, plan, sdk):
+for module in (validate, rules, diff, plan, sdk, serve):
     module.register(app)
 
 

@@ -26,7 +26,8 @@ from .source.errors import InputError
 
 CONFIG_NAMES = ("apictl.yaml", "apictl.yml", ".apictl.yaml")
 LEVEL_NAMES = ("error", "warning", "info", "off")
-KNOWN_KEYS = {"fail_on", "api_type", "rules", "ignore", "baseline", "params", "stages", "sdk", "specs", "diff"}
+KNOWN_KEYS = {"fail_on", "api_type", "rules", "ignore", "baseline", "params", "stages", "sdk", "specs", "diff",
+              "serve"}
 
 
 @dataclass

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs apictl with its test tools, plus the Debian toolchains the end-to-end SDK tests use
-# (tsc for the JS typings, OkHttp/Gson/JUnit for the Android SDK). Safe to run again.
+# (tsc for the JS typings, OkHttp/Gson/JUnit for the Android SDK) and wrk for benchmarks/serve_wrk.py. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-APT_PACKAGES="node-typescript libokhttp-java libgoogle-gson-java junit4"
+APT_PACKAGES="node-typescript libokhttp-java libgoogle-gson-java junit4 wrk"
 if command -v apt-get >/dev/null 2>&1; then
   missing=""
   for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
