@@ -293,7 +293,8 @@ def test_import_refuses_what_it_cannot_import(tmp_path, fresh):
     deploy(project, fresh, "dev")
     again = run_apictl("import", "--stage", "dev", "--rest-api-id", state_ids(project / ".apictl" / "dev.json")[
         "RestApi"], "--endpoint-url", fresh, cwd=project, env=CREDENTIALS)
-    assert again.returncode == 2 and "error: the state already records ApiKeyDevTeam, Deployment, RestApi" in again.stderr
+    assert again.returncode == 2
+    assert "error: the state already records ApiKeyDevTeam, Deployment, RestApi" in again.stderr
 
 
 def test_import_of_a_hand_made_http_api(tmp_path, fresh):

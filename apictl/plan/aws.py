@@ -132,13 +132,14 @@ def get_or_none(call: Any, **kwargs: Any) -> Any:
 
 
 def pages(client: Any, operation: str, items: str, **kwargs: Any) -> Iterator[dict]:
-    """Every item of a paginated list call (``position`` / ``NextToken``)."""
-    token_in, token_out = ("position", "position") if "Items" != items else ("NextToken", "NextToken")
+    """Every item of a paginated list call: ``items``/``position`` (apigateway), ``Items``/``NextToken``
+    (apigatewayv2)."""
+    token_name = "NextToken" if items == "Items" else "position"
     call = getattr(client, operation)
     while True:
         page = call(**kwargs)
         yield from page.get(items) or []
-        token = page.get(token_out)
-        if not token or token == kwargs.get(token_in):
+        token = page.get(token_name)
+        if not token or token == kwargs.get(token_name):
             return
-        kwargs[token_in] = token
+        kwargs[token_name] = token

@@ -110,8 +110,8 @@ def make_plan(graph: ResourceGraph, state: State | None, drift: list[Drift] | No
         actions.append(Action("delete", address, gone_r.type, gone_r.logical_id, in_body=gone_r.in_body, changes=[
             AttributeChange(k, gone_r.values.get(k, HIDDEN), None, h, None) for k, h in gone_r.hashes.items()]))
     body_changes = _body_changes(graph, state)
-    return Plan(graph, state, actions, unchanged, body_changes, _redeploy(graph, state, actions), drift=list(drift or []),
-                refreshed=refreshed, deposed=list(state.deposed) if state else [])
+    return Plan(graph, state, actions, unchanged, body_changes, _redeploy(graph, state, actions),
+                drift=list(drift or []), refreshed=refreshed, deposed=list(state.deposed) if state else [])
 
 
 def _all_new(r: Resource) -> list[AttributeChange]:

@@ -18,9 +18,8 @@ from .account import rest as rest_reader
 from .aws import Clients
 from .pipeline import Desired
 from .plan import Drift
-from .resources import Resource, property_hash
-from .state import MAX_SHOWN_BYTES, State
-from .resources import canonical_json
+from .resources import Resource, ResourceGraph, canonical_json, property_hash
+from .state import MAX_SHOWN_BYTES, ResourceState, State
 
 
 def readers(api_type: str) -> Any:
@@ -87,7 +86,8 @@ def dependency_order(state: State) -> list[str]:
     return done
 
 
-def expected_values(rs, resource: Resource | None, readable: tuple[str, ...]) -> tuple[dict, tuple[str, ...]]:
+def expected_values(rs: ResourceState, resource: Resource | None,
+                    readable: tuple[str, ...]) -> tuple[dict, tuple[str, ...]]:
     """What the state says each readable property is, and which of them can be compared: a recorded
     value, or the spec's value when the recorded hash is the spec's; a property only known by its
     hash (large values) cannot be compared."""
@@ -107,7 +107,7 @@ def expected_values(rs, resource: Resource | None, readable: tuple[str, ...]) ->
     return expected, tuple(props)
 
 
-def observe(rs, key: str, value: Any) -> None:
+def observe(rs: ResourceState, key: str, value: Any) -> None:
     """Record in a resource state that the account holds ``value`` for ``key`` (None: absent)."""
     if value is None:
         rs.hashes.pop(key, None)
@@ -139,7 +139,7 @@ def _body_drift(ctx: Context, desired: Desired, state: State, account_ops: dict[
     return Drift(api, state.resources[api].type, "changed", [("Body", None, None)], body=listing)
 
 
-def apply_body_drift(state: State, graph, differ: dict[str, str], marker: str) -> None:
+def apply_body_drift(state: State, graph: ResourceGraph, differ: dict[str, str], marker: str) -> None:
     """The body in ``state`` becomes what the account serves: the spec's operation hashes where the
     account matches, a marker where it differs, no entry where the account lacks the operation."""
     index = {}

@@ -52,7 +52,8 @@ def render_text(plan: Plan, desired: Desired, state_label: str | None) -> str:
         lines.extend(_action_lines(action, plan))
     for d in plan.deposed:
         lines.append("")
-        lines.append(f"  # {d.address} ({d.type}) deposed object {d.physical_id} (left by a replacement) will be deleted")
+        lines.append(f"  # {d.address} ({d.type}) deposed object {d.physical_id} (left by a replacement) "
+                     "will be deleted")
         lines.append(f"  - {d.physical_id}")
     lines.append("")
     lines.append(f"Redeploy: {plan.redeploy.message}.")

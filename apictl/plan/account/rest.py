@@ -86,7 +86,8 @@ def read_usage_plan(ctx: Context, physical: str) -> dict | None:
     plan = get_or_none(ctx.clients.read.get_usage_plan, usagePlanId=physical)
     if plan is None:
         return None
-    props: dict[str, Any] = {"UsagePlanName": plan.get("name"), "ApiStages": _api_stages(ctx, plan.get("apiStages") or [])}
+    props: dict[str, Any] = {"UsagePlanName": plan.get("name"),
+                             "ApiStages": _api_stages(ctx, plan.get("apiStages") or [])}
     if plan.get("description"):
         props["Description"] = plan["description"]
     if plan.get("throttle"):

@@ -3,8 +3,6 @@ the stage (auto-deploy), a deployment when auto-deploy is off, the domain and it
 Authorizers come with the body."""
 from __future__ import annotations
 
-from typing import Any
-
 from ..account import http as http_account
 from ..aws import get_or_none, pages
 from ..identity import has_identity, identity
@@ -107,7 +105,8 @@ class HttpApplier(Applier):
 
     def update_domainname(self, r: Resource, action: Action | None) -> str:
         p = r.properties
-        self.c.read.update_domain_name(DomainName=p["DomainName"], DomainNameConfigurations=p["DomainNameConfigurations"])
+        self.c.read.update_domain_name(DomainName=p["DomainName"],
+                                       DomainNameConfigurations=p["DomainNameConfigurations"])
         return p["DomainName"]
 
     def delete_domainname(self, address: str, physical_id: str) -> None:

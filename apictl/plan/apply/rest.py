@@ -137,7 +137,8 @@ class RestApplier(Applier):
                                     "value": _text(value)})
         if "AccessLogSetting" in p:
             logs = p["AccessLogSetting"]
-            patches.append({"op": "replace", "path": "/accessLogSettings/destinationArn", "value": logs["DestinationArn"]})
+            patches.append({"op": "replace", "path": "/accessLogSettings/destinationArn",
+                            "value": logs["DestinationArn"]})
             if "Format" in logs:
                 patches.append({"op": "replace", "path": "/accessLogSettings/format", "value": logs["Format"]})
         elif before.get("AccessLogSetting"):

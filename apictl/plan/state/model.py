@@ -137,13 +137,13 @@ def parse_state(text: str, where: str, title: str, api_type: str, stage: str) ->
     if data.get("version") != STATE_VERSION:
         raise InputError(f"state file version {data.get('version')!r} is not supported (expected {STATE_VERSION})",
                          where)
-    api = data.get("api") if isinstance(data.get("api"), dict) else {}
+    api: dict = data["api"] if isinstance(data.get("api"), dict) else {}
     if api.get("fingerprint") != fingerprint(title, api_type):
         raise InputError(f"state file belongs to API '{api.get('title')}' ({str(api.get('type')).upper()}), "
                          f"not '{title}' ({api_type.upper()}); use the state file of this API", where)
     if data.get("stage") != stage:
         raise InputError(f"state file is for stage '{data.get('stage')}', not '{stage}'", where)
-    body = data.get("body") if isinstance(data.get("body"), dict) else {}
+    body: dict = data["body"] if isinstance(data.get("body"), dict) else {}
     serial = data.get("serial", 0)
     state = State(title=title, api_type=api_type, stage=stage, body_sha256=str(body.get("sha256", "")),
                   body_index=dict(body.get("index") or {}), serial=serial if isinstance(serial, int) else 0)
