@@ -368,3 +368,37 @@ def test_without_refresh_a_vanished_api_gets_a_hint(tmp_path, fresh):
             "reads the account first and creates what is missing") in failed.stderr
     assert deploy(project, fresh, "dev").returncode == 0
     assert_exactly_the_plan(fresh, project / ".apictl" / "dev.json", DEV["keys"], DEV["plans"])
+
+
+def test_everything_deploy_creates_carries_its_identity(tmp_path, fresh):
+    project = make_project(tmp_path)
+    deploy(project, fresh, "prod")
+    ids = state_ids(project / ".apictl" / "prod.json")
+    api = client(fresh)
+    fingerprint = json.loads((project / ".apictl" / "prod.json").read_text())["api"]["fingerprint"]
+
+    def identity(address: str) -> dict:
+        return {"apictl:api": fingerprint, "apictl:stage": "prod", "apictl:address": address}
+
+    tagged = {
+        "RestApi": api.get_rest_api(restApiId=ids["RestApi"])["tags"],
+        "Stage": api.get_stage(restApiId=ids["RestApi"], stageName="prod")["tags"],
+        "UsagePlanPartners": api.get_usage_plan(usagePlanId=ids["UsagePlanPartners"])["tags"],
+        "ApiKeyPartnerAcme": api.get_api_key(apiKey=ids["ApiKeyPartnerAcme"])["tags"],
+        "ApiKeyPartnerGlobex": api.get_api_key(apiKey=ids["ApiKeyPartnerGlobex"])["tags"],
+        "DomainName": api.get_domain_name(domainName=ids["DomainName"])["tags"],
+    }
+    for address, tags in tagged.items():
+        assert {k: v for k, v in tags.items() if k.startswith("apictl:")} == identity(address), address
+    deployment = api.get_deployment(restApiId=ids["RestApi"], deploymentId=ids["Deployment"])
+    assert re.match(r"^E-commerce API definition sha256:[0-9a-f]{12}$", deployment["description"])
+
+    http = make_http_project(tmp_path / "http")
+    deploy(http, fresh, "live")
+    v2 = client(fresh, "apigatewayv2")
+    http_ids = state_ids(http / ".apictl" / "live.json")
+    http_fp = json.loads((http / ".apictl" / "live.json").read_text())["api"]["fingerprint"]
+    assert v2.get_api(ApiId=http_ids["HttpApi"])["Tags"] == {"apictl:api": http_fp, "apictl:stage": "live",
+                                                             "apictl:address": "HttpApi"}
+    assert v2.get_stage(ApiId=http_ids["HttpApi"], StageName="live")["Tags"]["apictl:address"] == "Stage"
+    assert v2.get_domain_name(DomainName=http_ids["DomainName"])["Tags"]["apictl:address"] == "DomainName"
