@@ -7,7 +7,7 @@ import sys
 import typer
 
 from . import __version__
-from .commands import diff, plan, rules, sdk, serve, validate
+from .commands import diff, lsp, plan, rules, sdk, serve, validate
 from .source.errors import InputError
 
 app = typer.Typer(
@@ -37,13 +37,15 @@ def main(
     """
 
 
-for module in (validate, rules, diff, plan, sdk, serve):
+for module in (validate, rules, diff, plan, sdk, serve, lsp):
     module.register(app)
 
 
 def run() -> None:
     try:
-        app(standalone_mode=True)
+        # one name however it was started (`apictl`, `python -m apictl`): usage lines and the completion
+        # variable (_APICTL_COMPLETE) must not depend on it
+        app(standalone_mode=True, prog_name="apictl")
     except InputError as exc:
         sys.stderr.write(exc.one_line() + "\n")
         sys.exit(2)

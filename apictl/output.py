@@ -157,3 +157,18 @@ def emit(text: str, output: Path | None, inputs: Iterable[Path | str | None] = (
         sys.stdout.flush()
         return
     write_file(output, text, inputs=inputs)
+
+
+def append_text(path: Path | str, text: str) -> None:
+    """Append to a file another program reads line by line (a CI job summary, step outputs): one write of
+    the whole text with O_APPEND, then fsync; never a rewrite of what is already there."""
+    target = Path(path)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            os.write(fd, text.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise write_error(exc, target) from None

@@ -24,7 +24,8 @@ def render() -> str:
         if rule.family != family:
             family = rule.family
             lines += ["", f"## {family}", "", "| id | level | summary | fix |", "| --- | --- | --- | --- |"]
-        lines.append(f"| `{rule.id}` | {rule.level} | {cell(rule.summary)} | {cell(rule.fix)} |")
+        # the anchor lets editors (apictl lsp) and reports link to one rule: docs/rules.md#<rule-id>
+        lines.append(f'| <a id="{rule.id}"></a>`{rule.id}` | {rule.level} | {cell(rule.summary)} | {cell(rule.fix)} |')
     return "\n".join(lines) + "\n"
 
 

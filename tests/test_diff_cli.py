@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -90,6 +91,36 @@ def test_ignore_file_by_id_method_and_path(write):
     assert run_apictl("diff", str(ECOMMERCE), str(new), "--ignore-file", str(glob)).returncode == 0
 
 
+SHARED_EDIT = ("name: {type: string, minLength: 1, maxLength: 200}", "name: {type: string, minLength: 1, maxLength: 100}")
+SHARED_OPS = ["POST /products", "PUT /products/{productId}"]
+
+
+def test_a_shared_schema_change_is_reported_once_with_every_operation(write):
+    new = _changed(write, *SHARED_EDIT)
+    as_json = json.loads(run_apictl("diff", str(ECOMMERCE), str(new), "-f", "json").stdout)
+    hits = [i for i in as_json["items"] if i["id"] == "request-property-max-length-decreased"]
+    assert len(hits) == 1
+    assert hits[0]["extra"]["operations"] == SHARED_OPS and hits[0]["extra"]["operation"] == SHARED_OPS[0]
+    sarif = json.loads(run_apictl("diff", str(ECOMMERCE), str(new), "-f", "sarif").stdout)
+    result = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "request-property-max-length-decreased")
+    assert result["properties"]["operations"] == SHARED_OPS
+    for fmt in ("text", "markdown", "github", "junit"):
+        out = run_apictl("diff", str(ECOMMERCE), str(new), "-f", fmt).stdout
+        line = next(i for i, text in enumerate(out.splitlines()) if "maxLength decreased" in text)
+        near = "\n".join(out.splitlines()[line:line + 2])
+        assert all(op in near for op in SHARED_OPS), (fmt, near)
+
+
+@pytest.mark.parametrize("op", SHARED_OPS)
+def test_an_ignore_entry_for_any_affected_operation_accepts_a_shared_change(write, op):
+    new = _changed(write, *SHARED_EDIT)
+    method, path = op.split(" ")
+    ignore = write("ignore.txt", f"request-property-max-length-decreased {method} {path} shorter names agreed\n")
+    result = run_apictl("diff", str(ECOMMERCE), str(new), "--ignore-file", str(ignore), "-f", "json")
+    assert result.returncode == 0, result.stdout
+    assert "request-property-max-length-decreased" not in {i["id"] for i in json.loads(result.stdout)["items"]}
+
+
 def test_input_errors_exit_2(write, tmp_path):
     missing = run_apictl("diff", str(ECOMMERCE), str(tmp_path / "nope.yaml"))
     assert missing.returncode == 2 and "file not found" in missing.stderr and "Traceback" not in missing.stderr
@@ -168,7 +199,7 @@ stages:
 """
 
 
-def test_promoting_a_stage_reports_api_and_settings(write):
+def test_promoting_a_stage_checks_the_api_and_lists_the_settings_it_keeps(write):
     write("prod.yaml", ECOMMERCE.read_text())
     write("dev.yaml", ECOMMERCE.read_text().replace("function:cart-${stageVariables.env}",
                                                     "function:${stageVariables.fn}").replace(
@@ -178,16 +209,62 @@ def test_promoting_a_stage_reports_api_and_settings(write):
     result = run_apictl("diff", "--stages", "dev", "prod", "-f", "json", cwd=config.parent)
     assert result.returncode == 1, result.stderr
     items = json.loads(result.stdout)["items"]
-    ids = {i["id"] for i in items}
-    assert {"request-property-max-decreased", "stage-variable-undefined-in-target", "stage-variable-removed",
-            "stage-variable-added", "stage-variable-changed", "stage-throttling-decreased", "stage-logging-changed",
-            "stage-usage-plan-removed", "stage-usage-plan-api-key-removed", "stage-usage-plan-quota-decreased",
-            "stage-usage-plan-throttle-decreased", "stage-domain-changed", "stage-canary-removed"} <= ids
+    levels = {}
+    for i in items:
+        levels.setdefault(i["id"], set()).add(i["extra"]["level_name"])
+    # what breaks prod's clients: the API change and a stage variable prod does not define
+    assert levels["request-property-max-decreased"] == {"ERR"}
+    assert levels["stage-variable-undefined-in-target"] == {"ERR"}
+    # prod keeps its own settings: listed, never breaking
+    assert levels["stage-setting-differs"] == {"INFO"}
+    assert not {i for i in levels if i.startswith("stage-") and i not in (
+        "stage-setting-differs", "stage-variable-undefined-in-target")}
+    differs = [i["message"] for i in items if i["id"] == "stage-setting-differs"]
+    assert any("usage plan 'internal'" in m and "prod keeps its own" in m for m in differs)
+    assert any("domain" in m for m in differs) and any("stage variable 'legacy'" in m for m in differs)
     undefined = next(i for i in items if i["id"] == "stage-variable-undefined-in-target")
     assert "'fn'" in undefined["message"] and undefined["file"].endswith("dev.yaml")
-    domain = next(i for i in items if i["id"] == "stage-domain-changed")
+    domain = next(i for i in items if i["id"] == "stage-setting-differs" and "domain" in i["message"])
     assert domain["file"].endswith("apictl.yaml")
     assert config.read_text().splitlines()[domain["line"] - 1].strip().startswith("domain:")
+
+
+def test_promoting_the_bundled_example_passes_and_reads_in_the_users_order():
+    text = run_apictl("diff", "--stages", "dev", "prod")
+    assert text.returncode == 0, text.stdout + text.stderr
+    assert text.stdout.startswith("apictl diff --stages dev prod: promoting stage dev to stage prod\n")
+    assert "stage:prod stage:dev" not in text.stdout
+    items = json.loads(run_apictl("diff", "--stages", "dev", "prod", "-f", "json").stdout)["items"]
+    assert items and {i["extra"]["level_name"] for i in items} == {"INFO"}
+    for item in items:
+        assert item["message"].startswith("promoting dev to prod: "), item
+        assert not re.search(r"\b(None|True|False)\b", item["message"]), item
+
+
+def test_stage_comparison_messages_show_values_as_written(write):
+    write("prod.yaml", ECOMMERCE.read_text())
+    write("dev.yaml", ECOMMERCE.read_text())
+    config = write("apictl.yaml", STAGES.replace("    canarySettings: {percentTraffic: 10}\n",
+                                                 "    canarySettings: {percentTraffic: 10}\n    tracingEnabled: true\n"
+                                                 "    cacheClusterEnabled: true\n    cacheClusterSize: '0.5'\n"))
+    result = run_apictl("diff", "stage:prod", "stage:dev", "-f", "json", cwd=config.parent)
+    messages = [i["message"] for i in json.loads(result.stdout)["items"]]
+    assert any("tracingEnabled changed from true to unset" in m for m in messages), messages
+    assert not [m for m in messages if re.search(r"\b(None|True|False)\b", m)]
+
+
+def test_promotion_warns_about_method_settings_the_promoted_api_drops(write):
+    write("prod.yaml", ECOMMERCE.read_text())
+    dev = ECOMMERCE.read_text()
+    start = dev.index("  /products:\n")
+    end = dev.index("\n  /", start + 3)
+    write("dev.yaml", dev[:start] + dev[end + 1:])
+    config = write("apictl.yaml", STAGES.replace('"*/*": {throttlingBurstLimit: 500',
+                                                 '"/products/GET": {cachingEnabled: true}\n      "*/*": {throttlingBurstLimit: 500'))
+    items = json.loads(run_apictl("diff", "--stages", "dev", "prod", "-f", "json", cwd=config.parent).stdout)["items"]
+    orphaned = [i for i in items if i["id"] == "stage-method-setting-orphaned"]
+    assert len(orphaned) == 1 and "'/products/GET'" in orphaned[0]["message"]
+    assert orphaned[0]["extra"]["level_name"] == "WARN"
 
 
 def test_stage_sides_and_variable_removed_while_referenced(write):

@@ -1,4 +1,7 @@
-"""Every check id has a fixture pair (tests/diff_fixtures/<id>/) and reports exactly the ids expected."""
+"""Every check id has a fixture pair (tests/diff_fixtures/<id>/) and reports exactly the ids expected.
+
+A fixture folder may hold ``options.txt``: the diff options it needs (``--deprecation-days-stable 30``).
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from apictl.diff.checks import CHECKS, load_all_checks
+from apictl.diff.lifecycle import Policy
 from apictl.diff.run import compare
 from apictl.model import build_api
 from apictl.source import open_spec
@@ -16,10 +20,17 @@ CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "expected.txt").exists
 STAGE_CHECKS = {"stage-variable-removed-while-referenced", "stage-variable-undefined-in-target"}
 
 
+def _policy(folder: Path) -> Policy:
+    options = (folder / "options.txt").read_text().split() if (folder / "options.txt").exists() else []
+    days = dict(zip(options[::2], (int(v) for v in options[1::2])))
+    assert set(days) <= {"--deprecation-days-stable", "--deprecation-days-beta"}, options
+    return Policy(days.get("--deprecation-days-stable", 0), days.get("--deprecation-days-beta", 0))
+
+
 def _ids(folder: Path) -> list[str]:
     base = build_api(open_spec(str(folder / "base.yaml"))[0].workspace)
     rev = build_api(open_spec(str(folder / "revision.yaml"))[0].workspace)
-    return sorted({c.id for c in compare(base, rev)})
+    return sorted({c.id for c in compare(base, rev, policy=_policy(folder))})
 
 
 @pytest.mark.parametrize("check_id", CASES)
@@ -35,3 +46,12 @@ def test_every_check_has_a_fixture_pair():
     missing = sorted(set(CHECKS) - set(CASES) - STAGE_CHECKS - {c for c in CHECKS if c.startswith("stage-")})
     assert missing == []
     assert len(CHECKS) >= 150
+
+
+def test_diff_catalogue_is_up_to_date():
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, str(root / "scripts" / "diff_catalogue.py"), "--check"])
+    assert result.returncode == 0, "docs/diff-checks.md is stale: run python scripts/diff_catalogue.py"

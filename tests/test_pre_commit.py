@@ -73,6 +73,14 @@ def snapshot_checkout(dest: Path) -> str:
     return git(dest, "rev-parse", "HEAD").strip()
 
 
+def readme_snippet() -> str:
+    """The .pre-commit-config.yaml block of the README's pre-commit section."""
+    import re
+
+    section = (ROOT / "README.md").read_text().split("## pre-commit", 1)[1]
+    return re.search(r"```yaml\n(.*?)```", section, re.S)[1]
+
+
 def test_hook_passes_good_specs_and_fails_bad_ones(tmp_path):
     if shutil.which("pre-commit") is None:
         pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
@@ -84,15 +92,24 @@ def test_hook_passes_good_specs_and_fails_bad_ones(tmp_path):
     (project / "specs" / "good.yaml").write_text(GOOD)
     (project / "specs" / "bad.yaml").write_text(BAD)
     (project / "notes.yaml").write_text("just: some yaml\n")  # not OpenAPI: skipped by --only-openapi
-    (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: apictl-validate\n")
+    # the README's snippet, as a user copies it (only the repository URL points at the snapshot)
+    snippet = readme_snippet()
+    assert "https://github.com/apictl/apictl" in snippet
+    written_rev = snippet.split("rev:", 1)[1].split()[0]
+    git(hook_repo, "rev-parse", "--verify", "--quiet", f"{written_rev}^{{commit}}")  # the rev it names exists
+    (project / ".pre-commit-config.yaml").write_text(snippet.replace("https://github.com/apictl/apictl", str(hook_repo)))
     git(project, "init", "-q", "-b", "main")
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "specs")
 
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1",
            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     env.pop("PYTHONPATH", None)  # the hook must run the copy pre-commit installed, not this checkout
+    # as the README says: autoupdate pins the latest commit (apictl has no release tag)
+    update = subprocess.run(["pre-commit", "autoupdate", "--color", "never"], cwd=project, capture_output=True,
+                            text=True, env=env, timeout=300)
+    assert update.returncode == 0, update.stdout + update.stderr
+    assert f"rev: {rev}" in (project / ".pre-commit-config.yaml").read_text()
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "specs")
     failing = subprocess.run(["pre-commit", "run", "--all-files", "--color", "never"], cwd=project,
                              capture_output=True, text=True, env=env, timeout=900)
     output = failing.stdout + failing.stderr

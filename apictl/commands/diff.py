@@ -6,6 +6,8 @@ from typing import Optional, Tuple
 
 import typer
 
+from . import complete
+
 FORMAT_HELP = "Output format: text, json, markdown (a changelog), github, junit or sarif."
 
 
@@ -14,21 +16,31 @@ def diff(
     revision: Optional[str] = typer.Argument(None, help="The new spec: a file, git:REF[:path] or stage:NAME."),
     stages: Optional[Tuple[str, str]] = typer.Option(None, "--stages", metavar="SOURCE TARGET",
                                                      help="What promoting SOURCE to TARGET changes: the API and the "
-                                                          "stage settings (apictl.yaml)."),
-    format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
-    fail_on: str = typer.Option("ERR", "--fail-on", help="Exit 1 on changes at or above ERR, WARN or INFO."),
-    level: str = typer.Option("INFO", "--level", help="Show changes at or above ERR, WARN or INFO."),
+                                                          "stage settings (apictl.yaml).",
+                                                     autocompletion=complete.stage_names),
+    format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP,
+                               autocompletion=complete.report_formats),
+    fail_on: str = typer.Option("ERR", "--fail-on", help="Exit 1 on changes at or above ERR, WARN or INFO.",
+                                autocompletion=complete.change_levels),
+    level: str = typer.Option("INFO", "--level", help="Show changes at or above ERR, WARN or INFO.",
+                              autocompletion=complete.change_levels),
     severity_file: Optional[Path] = typer.Option(None, "--severity-file", help="Lines '<check-id> <err|warn|info|none>' "
                                                  "(oasdiff --severity-levels format)."),
     ignore_file: Optional[Path] = typer.Option(None, "--ignore-file", help="Lines '<check-id> <METHOD> <path> [reason]'; "
                                                "globs allowed."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file with the stages (default: nearest "
                                           "apictl.yaml)."),
-    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred)."),
+    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred).",
+                                            autocompletion=complete.api_types),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="Fetch http(s) $refs (off by default)."),
     max_file_size: int = typer.Option(64, "--max-file-size", help="Largest file to read, in MiB."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     no_color: bool = typer.Option(False, "--no-color", help="No colours in text output (also: NO_COLOR=1)."),
+    deprecation_days_stable: int = typer.Option(0, "--deprecation-days-stable", metavar="DAYS",
+                                                help="Deprecating a stable operation, parameter or property needs an "
+                                                     "x-sunset at least DAYS away (0: no policy)."),
+    deprecation_days_beta: int = typer.Option(0, "--deprecation-days-beta", metavar="DAYS",
+                                              help="The same for x-stability-level beta (0: no policy)."),
     list_checks: bool = typer.Option(False, "--list-checks", help="List every check id with its level and exit."),
 ) -> None:
     """Compare two versions of an API and report every change with an id and a level (ERR, WARN, INFO).
@@ -60,6 +72,7 @@ def diff(
         base=base, revision=revision, stages=stages, format=format, fail_on=fail_on, level=level,
         severity_file=severity_file, ignore_file=ignore_file, config=config, api_type=api_type,
         allow_remote=allow_remote, max_file_size=max_file_size, output=output, no_color=no_color,
+        deprecation_days_stable=deprecation_days_stable, deprecation_days_beta=deprecation_days_beta,
     ))
     raise typer.Exit(code)
 

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..source.errors import InputError
+from . import complete
 
 STAGE_HELP = "Stage from apictl.yaml `stages:` (its spec and settings)."
 CONFIG_HELP = "Config file (default: nearest apictl.yaml or pyproject.toml with [tool.apictl])."
@@ -20,7 +21,8 @@ LOCK_TABLE_HELP = ("DynamoDB table (string key LockID) that locks a remote state
 
 
 def plan(
-    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP),
+    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP,
+                                        autocompletion=complete.stage_names),
     state: Optional[str] = typer.Option(None, "--state", help="State to compare with: a file or s3://BUCKET/KEY "
                                         "(written by --write-state, `apictl deploy` or `apictl import`). Default: "
                                         ".apictl/STAGE.json beside apictl.yaml when it exists; else everything is "
@@ -34,7 +36,8 @@ def plan(
     region: Optional[str] = typer.Option(None, "--region", help=REGION_HELP),
     lock_timeout: Optional[str] = typer.Option(None, "--lock-timeout", help=LOCK_TIMEOUT_HELP),
     lock_table: Optional[str] = typer.Option(None, "--lock-table", help=LOCK_TABLE_HELP),
-    format: str = typer.Option("text", "--format", "-f", help="text (like terraform plan), json or markdown."),
+    format: str = typer.Option("text", "--format", "-f", help="text (like terraform plan), json or markdown.",
+                               autocompletion=complete.plan_formats),
     detailed_exitcode: bool = typer.Option(False, "--detailed-exitcode", help="Exit 0 when there are no changes, "
                                            "2 when there are changes, 1 on any error (terraform's convention)."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
@@ -79,8 +82,9 @@ def plan(
 def export(
     format: Optional[List[str]] = typer.Option(None, "--format", "-f", help="cloudformation, sam or terraform "
                                                "(.tf.json); repeat it to write several formats from one run "
-                                               "(with --out-dir)."),
-    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP),
+                                               "(with --out-dir).", autocompletion=complete.export_formats),
+    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP,
+                                        autocompletion=complete.stage_names),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file (default: standard output); "
                                        "an existing file is kept unless --force."),
     out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Write STAGE.cloudformation.json, STAGE.sam.json "
@@ -107,7 +111,8 @@ def export(
 
 
 def deploy(
-    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP),
+    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP,
+                                        autocompletion=complete.stage_names),
     endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", help=ENDPOINT_HELP),
     region: Optional[str] = typer.Option(None, "--region", help=REGION_HELP),
     state: Optional[str] = typer.Option(None, "--state", help="State: a file, or s3://BUCKET/KEY with --lock-table "
@@ -119,6 +124,7 @@ def deploy(
     lock_timeout: Optional[str] = typer.Option(None, "--lock-timeout", help=LOCK_TIMEOUT_HELP),
     lock_table: Optional[str] = typer.Option(None, "--lock-table", help=LOCK_TABLE_HELP),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal)."),
 ) -> None:
     """Apply the plan of a stage through the API Gateway API (needs boto3: pip install 'apictl[deploy]'):
     put the body, create a deployment when the definition changed, create or update the stage, usage
@@ -141,11 +147,12 @@ def deploy(
 
     raise typer.Exit(run_deploy(DeployOptions(stage=stage, endpoint_url=endpoint_url, region=region, state=state,
                                               config=config, refresh=refresh, lock_timeout=lock_timeout,
-                                              lock_table=lock_table)))
+                                              lock_table=lock_table, quiet=quiet)))
 
 
 def import_api(
-    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP),
+    stage: Optional[str] = typer.Option(None, "--stage", "-s", help=STAGE_HELP,
+                                        autocompletion=complete.stage_names),
     rest_api_id: Optional[str] = typer.Option(None, "--rest-api-id", help="Id of the existing REST API."),
     api_id: Optional[str] = typer.Option(None, "--api-id", help="Id of the existing HTTP API."),
     state: Optional[str] = typer.Option(None, "--state", help="State to start: a file or s3://BUCKET/KEY "

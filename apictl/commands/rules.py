@@ -5,10 +5,15 @@ from typing import Optional
 
 import typer
 
+from . import complete
+
+RULES_FORMATS = ("text", "json")
+
 
 def rules(
-    rule_id: Optional[str] = typer.Argument(None, help="A rule id to explain."),
-    format: str = typer.Option("text", "--format", "-f", help="text or json"),
+    rule_id: Optional[str] = typer.Argument(None, help="A rule id to explain.",
+                                            autocompletion=complete.rule_ids),
+    format: str = typer.Option("text", "--format", "-f", help="text or json", autocompletion=complete.rules_formats),
 ) -> None:
     """List every lint rule (id, level, summary), or explain one with its fix and an example.
 
@@ -24,7 +29,7 @@ def rules(
     from ..source.errors import InputError
 
     load_all_rules()
-    if format not in ("text", "json"):
+    if format not in RULES_FORMATS:
         raise InputError(f"--format must be text or json, not '{format}'")
     if rule_id is None:
         ordered = sorted(RULES.values(), key=lambda r: (r.family, r.id))
@@ -48,17 +53,9 @@ def rules(
     if format == "json":
         typer.echo(json.dumps(rule.__dict__, indent=2))
         return
-    typer.echo(f"{rule.id}  ({rule.level}, {rule.family})\n")
-    typer.echo(rule.summary + ".")
-    if rule.rationale:
-        typer.echo("\nWhy: " + rule.rationale)
-    typer.echo("\nFix: " + rule.fix)
-    if rule.example:
-        typer.echo("\nExample that triggers it:\n")
-        for line in rule.example.splitlines():
-            typer.echo("    " + line)
-    typer.echo(f"\nTurn it off or change its level in apictl.yaml:\n\n    rules:\n      {rule.id}: off")
+    from ..lint.explain import explain_rule
 
+    typer.echo(explain_rule(rule))
 
 def register(app: typer.Typer) -> None:
     app.command("rules")(rules)

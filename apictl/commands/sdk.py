@@ -7,16 +7,23 @@ from typing import Optional
 
 import typer
 
+from ..progress import SDK_OPERATIONS
+from . import complete
+
 
 def sdk(
     spec: str = typer.Argument(..., help="The spec file (or git:REF:path, or a SAM/CloudFormation template)."),
-    lang: str = typer.Option(..., "--lang", "-l", help="Target language: python, js, ios or android."),
+    lang: str = typer.Option(..., "--lang", "-l", help="Target language: python, js, ios or android.",
+                            autocompletion=complete.sdk_languages),
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the SDK to (must be empty unless --force)."),
     name: Optional[str] = typer.Option(None, "--name", "-n", help="Package name (default: from info.title)."),
     templates: Optional[Path] = typer.Option(None, "--templates", help="Folder of templates that override the "
                                              "built-in ones file by file."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty --out, overwriting files."),
-    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred)."),
+    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred).",
+                                            autocompletion=complete.api_types),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal from "
+                               f"{SDK_OPERATIONS} operations)."),
 ) -> None:
     """Generate a client SDK from a spec.
 
@@ -40,7 +47,8 @@ def sdk(
         raise InputError(f"{len(sources)} APIs in this template; SDKs are made from one spec at a time", spec)
     source = sources[0]
     api = build_api(source.workspace, api_type)
-    result = generate(api, GenerateOptions(lang=lang, out=out, name=name, templates=templates, force=force))
+    result = generate(api, GenerateOptions(lang=lang, out=out, name=name, templates=templates, force=force,
+                                             progress=not quiet))
     for note in result.notes:
         sys.stderr.write(f"{source.label}: note: {note}\n")
     typer.echo(f"wrote {len(result.files)} files to {out}")

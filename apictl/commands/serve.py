@@ -6,12 +6,15 @@ from typing import List, Optional
 
 import typer
 
+from . import complete
+
 
 def serve(
     spec: Optional[str] = typer.Argument(None, help="The spec (default: the --stage's spec in apictl.yaml)."),
     stage: Optional[str] = typer.Option(None, "--stage", "-s", help="Stage from apictl.yaml: its variables, usage "
                                         "plans, throttling and access-log format (default: the only stage; with a "
-                                        "SPEC and no stages: dev for REST, $default for HTTP APIs)."),
+                                        "SPEC and no stages: dev for REST, $default for HTTP APIs).",
+                                        autocompletion=complete.stage_names),
     port: int = typer.Option(3000, "--port", "-p", help="Port on 127.0.0.1 (0 picks a free one)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     lambda_: Optional[List[str]] = typer.Option(None, "--lambda", "-l", help="NAME=module:function (a Python "
@@ -32,7 +35,8 @@ def serve(
                                "changes."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Print one access-log line per "
                                     "request (the stage's accessLogSettings format) on standard output."),
-    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred)."),
+    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred).",
+                                            autocompletion=complete.api_types),
     param: Optional[List[str]] = typer.Option(None, "--param", help="KEY=VALUE for ${KEY} in CloudFormation Fn::Sub "
                                               "values (a template's URIs); repeatable."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file (default: nearest apictl.yaml)."),

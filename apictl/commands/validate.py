@@ -6,18 +6,24 @@ from typing import List, Optional
 
 import typer
 
+from ..progress import VALIDATE_FILES
+from . import complete
+
 FORMAT_HELP = "Output format: text, json, sarif, github, junit or markdown."
 
 
 def validate(
     files: Optional[List[str]] = typer.Argument(None, help="Spec files, SAM/CloudFormation templates or git:REF:path. "
                                                 "Default: the `specs` listed in apictl.yaml."),
-    format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+    format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP,
+                               autocompletion=complete.report_formats),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 on findings at or above: error, warning or info "
-                                          "(default: error, or fail_on in the config)."),
+                                          "(default: error, or fail_on in the config).",
+                                          autocompletion=complete.lint_levels),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file (default: nearest apictl.yaml "
                                           "or pyproject.toml with [tool.apictl])."),
-    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred and reported)."),
+    api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred and reported).",
+                                            autocompletion=complete.api_types),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE for ${KEY} in CloudFormation "
                                               "Fn::Sub values; repeatable."),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="Fetch http(s) $refs (off by default)."),
@@ -30,6 +36,8 @@ def validate(
                                       "templates with APIs (for pre-commit hooks that pass every YAML file)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     no_color: bool = typer.Option(False, "--no-color", help="No colours in text output (also: NO_COLOR=1)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal from "
+                               f"{VALIDATE_FILES} files)."),
 ) -> None:
     """Validate specs: OpenAPI structure and semantics plus every x-amazon-apigateway extension.
 
@@ -46,7 +54,7 @@ def validate(
     code = run_validate(ValidateOptions(
         files=files or [], format=format, fail_on=fail_on, config=config, api_type=api_type, params=param or [],
         allow_remote=allow_remote, root=root, max_file_size=max_file_size, baseline=baseline,
-        write_baseline=write_baseline, only_openapi=only_openapi, output=output, no_color=no_color,
+        write_baseline=write_baseline, only_openapi=only_openapi, output=output, no_color=no_color, quiet=quiet,
     ))
     raise typer.Exit(code)
 

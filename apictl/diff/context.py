@@ -1,9 +1,12 @@
 """What every check reads: the two models, matched operations, and the schema pairs to compare.
 
 Operations match by method and path template with parameter names blanked (``/pets/{id}`` and
-``/pets/{petId}`` are the same endpoint), as oasdiff does by default. Every schema pair that any
-check will walk is compared up front (``prepare``), so the difference graph is complete before
-the first walk.
+``/pets/{petId}`` are the same endpoint), as oasdiff does by default. Operations under 3.1
+``webhooks`` are compared like paths (path ``webhook:<name>``); a webhook added or removed as a whole
+is one change of its own. Operations whose ``x-stability-level`` is draft or alpha are out of scope:
+nothing they change is reported (only a stability change itself, which every check of lifecycle sees
+through ``all_pairs``). Every schema pair that any check will walk is compared up front
+(``prepare``), so the difference graph is complete before the first report.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from typing import Any, Iterator
 from ..model.api import Api, Operation, Parameter
 from ..model.messages import Located, RequestBody, Response, request_body, responses
 from .compare import PairDiff, SchemaComparer
+from .lifecycle import OUT_OF_SCOPE, Policy, stability_level
 
 _PATH_VAR = re.compile(r"\{[^}/]*\}")
 
@@ -43,6 +47,16 @@ def parameter_schema(api: Api, p: Parameter) -> Located | None:
     return api.deref(p.document, p.schema, where)
 
 
+def in_scope(op: Operation) -> bool:
+    """False for draft and alpha operations: changes to them break nobody."""
+    level, valid = stability_level(op.node)
+    return not (valid and level in OUT_OF_SCOPE)
+
+
+def webhook_name(op: Operation) -> str | None:
+    return op.path[len("webhook:"):] if op.path.startswith("webhook:") else None
+
+
 @dataclass
 class OperationPair:
     base: Operation
@@ -58,34 +72,64 @@ class OperationPair:
 
 
 @dataclass
+class SchemaRoot:
+    """One place a schema pair sits in an operation: what the schema checks walk from."""
+
+    direction: str  # request | response
+    root: str  # body | parameter | header (a response header)
+    node: PairDiff
+    subject: str  # how messages name the place: "request body (application/json)"
+    operation: str
+    parameter: Parameter | None = None  # the revision's parameter, for parameter roots
+    policy_days: int = 0  # the deprecation policy that applies to the operation
+
+
+@dataclass
 class DiffContext:
     base: Api
     rev: Api
     comparer: SchemaComparer
-    pairs: list[OperationPair] = field(default_factory=list)
+    pairs: list[OperationPair] = field(default_factory=list)  # in scope (not draft/alpha)
+    all_pairs: list[OperationPair] = field(default_factory=list)
     removed: list[Operation] = field(default_factory=list)
     added: list[Operation] = field(default_factory=list)
     stages: Any = None  # StageSides when stages are compared
-    seen: dict[tuple[str, str], set[int]] = field(default_factory=dict)  # schema pairs already reported
+    policy: Policy = field(default_factory=Policy)
+    operation_order: dict[str, int] = field(default_factory=dict)  # label -> report order
+    roots: list[SchemaRoot] = field(default_factory=list)  # every schema pair, compared by prepare()
 
     @classmethod
-    def build(cls, base: Api, rev: Api, stages: Any = None) -> "DiffContext":
-        ctx = cls(base, rev, SchemaComparer(base.workspace, rev.workspace), stages=stages)
-        rev_ops = {endpoint_key(op): op for op in rev.operations}
+    def build(cls, base: Api, rev: Api, stages: Any = None, policy: Policy | None = None) -> "DiffContext":
+        comparer = SchemaComparer(base.workspace, rev.workspace, base.version.startswith("3.1"),
+                                  rev.version.startswith("3.1"))
+        ctx = cls(base, rev, comparer, stages=stages, policy=policy or Policy())
+        base_hooks = set(base.data.get("webhooks") or ()) if isinstance(base.data.get("webhooks"), dict) else set()
+        rev_hooks = set(rev.data.get("webhooks") or ()) if isinstance(rev.data.get("webhooks"), dict) else set()
+        rev_ops = {endpoint_key(op): op for op in rev.operations + rev.webhooks}
         seen = set()
-        for op in base.operations:
+        for op in base.operations + base.webhooks:
             key = endpoint_key(op)
             other = rev_ops.get(key)
             if other is None or key in seen:
-                ctx.removed.append(op)
+                hook = webhook_name(op)
+                if (hook is None or hook in rev_hooks) and in_scope(op):  # a whole webhook: webhook-removed
+                    ctx.removed.append(op)
                 continue
             seen.add(key)
-            ctx.pairs.append(OperationPair(op, other, request_body(base, op), request_body(rev, other),
-                                           responses(base, op), responses(rev, other)))
-        ctx.added = [op for op in rev.operations if endpoint_key(op) not in seen]
-        ctx.pairs.sort(key=lambda p: (p.rev.path, p.rev.method))
+            ctx.all_pairs.append(OperationPair(op, other, request_body(base, op), request_body(rev, other),
+                                               responses(base, op), responses(rev, other)))
+        ctx.added = [op for op in rev.operations + rev.webhooks
+                     if endpoint_key(op) not in seen and (webhook_name(op) is None or webhook_name(op) in base_hooks)]
+        ctx.all_pairs.sort(key=lambda p: (p.rev.path, p.rev.method))
+        ctx.pairs = [p for p in ctx.all_pairs if in_scope(p.rev)]
+        for p in ctx.pairs:
+            ctx.operation_order.setdefault(p.label, len(ctx.operation_order))
         ctx.prepare()
         return ctx
+
+    def policy_days(self, op: Operation) -> int:
+        level, valid = stability_level(op.node)
+        return self.policy.days_for(level if valid else "stable")
 
     # -- schema roots: the same functions serve prepare() and the checks ------------------------
     def parameter_pairs(self, pair: OperationPair) -> Iterator[tuple[Parameter, Parameter, PairDiff | None]]:
@@ -127,14 +171,24 @@ class DiffContext:
                 if prev is not None and prev.schema is not None and header.schema is not None:
                     yield status, header.name, self.comparer.pair(prev.schema, header.schema)
 
-    def prepare(self) -> None:
+    def schema_roots(self) -> list[SchemaRoot]:
+        return self.roots
+
+    def _schema_roots(self) -> Iterator[SchemaRoot]:
+        """Every schema pair of every operation in scope, in report order (by path, method; then
+        parameters, request body, responses, response headers)."""
         for pair in self.pairs:
-            for _ in self.parameter_pairs(pair):
-                pass
-            for _ in self.body_pairs(pair):
-                pass
-            for _ in self.response_pairs(pair):
-                pass
-            for _ in self.header_pairs(pair):
-                pass
+            label, days = pair.label, self.policy_days(pair.rev)
+            for _, p, node in self.parameter_pairs(pair):
+                if node is not None:
+                    yield SchemaRoot("request", "parameter", node, f"{p.location} parameter '{p.name}'", label, p, days)
+            for name, node in self.body_pairs(pair):
+                yield SchemaRoot("request", "body", node, f"request body ({name})", label, None, days)
+            for status, name, node in self.response_pairs(pair):
+                yield SchemaRoot("response", "body", node, f"response {status} ({name})", label, None, days)
+            for status, name, node in self.header_pairs(pair):
+                yield SchemaRoot("response", "header", node, f"response {status} header '{name}'", label, None, days)
+
+    def prepare(self) -> None:
+        self.roots = list(self._schema_roots())
         self.comparer.finalize()

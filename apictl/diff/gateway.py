@@ -14,6 +14,7 @@ from ..model.api import AUTHORIZER, AUTHTYPE, Api, Operation
 from ..model.messages import security_requirements
 from .checks import ERR, INFO, WARN, Change, declare
 from .context import DiffContext, OperationPair, path_key
+from .words import setting, show
 
 declare("gateway", [
     ("api-authorizer-removed", ERR, "An operation that required an authorizer (IAM, Cognito, Lambda, JWT) no longer does"),
@@ -131,7 +132,7 @@ def _authorizer_definitions(ctx: DiffContext) -> Iterator[Change]:
         at = (new[name].document, new[name].pointer + (AUTHORIZER,))
         if _norm_sources(a.get("identitySource")) != _norm_sources(b.get("identitySource")):
             yield Change("authorizer-identity-source-changed", f"authorizer '{name}': identitySource changed from "
-                                                               f"{a.get('identitySource')} to {b.get('identitySource')}", at)
+                                                               f"{setting(a.get('identitySource'))} to {setting(b.get('identitySource'))}", at)
         changed = [k for k in ("type", "authorizerUri", "providerARNs", "jwtConfiguration", "authorizerPayloadFormatVersion",
                                "enableSimpleResponses") if a.get(k) != b.get(k)]
         if changed:
@@ -159,13 +160,14 @@ def _integration_checks(pair: OperationPair) -> Iterator[Change]:
         return
     at = (pair.rev.document, pair.rev.pointer + ("x-amazon-apigateway-integration",))
     if str(a.get("type", "")).lower() != str(b.get("type", "")).lower():
-        yield Change("integration-type-changed", f"integration type changed from {a.get('type')} to {b.get('type')}",
+        yield Change("integration-type-changed", f"integration type changed from {setting(a.get('type'))} to "
+                                                 f"{setting(b.get('type'))}",
                      at, label)
     targets = [k for k in ("uri", "httpMethod", "connectionType", "connectionId", "integrationSubtype")
                if a.get(k) != b.get(k)]
     if targets:
         yield Change("integration-target-changed", "integration " + ", ".join(
-            f"{k} changed from {a.get(k)} to {b.get(k)}" for k in targets), at, label)
+            f"{k} changed from {setting(a.get(k))} to {setting(b.get(k))}" for k in targets), at, label)
     old_t, new_t = _timeout(a), _timeout(b)
     if new_t < old_t:
         yield Change("integration-timeout-decreased", f"integration timeout decreased from {old_t} to {new_t} ms",
@@ -175,14 +177,14 @@ def _integration_checks(pair: OperationPair) -> Iterator[Change]:
                      at, label)
     if a.get("payloadFormatVersion") != b.get("payloadFormatVersion") and "payloadFormatVersion" in a | b:
         yield Change("integration-payload-format-version-changed",
-                     f"payloadFormatVersion changed from {a.get('payloadFormatVersion')} to "
-                     f"{b.get('payloadFormatVersion')}", at, label)
+                     f"payloadFormatVersion changed from {setting(a.get('payloadFormatVersion'))} to "
+                     f"{setting(b.get('payloadFormatVersion'))}", at, label)
     old_p = PASSTHROUGH_RANK.get(str(a.get("passthroughBehavior", "when_no_match")).lower(), 2)
     new_p = PASSTHROUGH_RANK.get(str(b.get("passthroughBehavior", "when_no_match")).lower(), 2)
     if new_p < old_p:
         yield Change("integration-passthrough-narrowed", f"passthroughBehavior changed from "
-                                                         f"{a.get('passthroughBehavior', 'when_no_match')} to "
-                                                         f"{b.get('passthroughBehavior')}", at, label)
+                                                         f"{show(a.get('passthroughBehavior', 'when_no_match'))} to "
+                                                         f"{show(b.get('passthroughBehavior', 'when_no_match'))}", at, label)
 
 
 def _timeout(integration: dict) -> int:
@@ -322,7 +324,7 @@ def _stage_variable_checks(ctx: DiffContext) -> Iterator[Change]:
     new_vars = sides.rev.variables if sides.rev else {}
     for name in sorted(used):
         at = (ctx.rev.document, used[name])
-        if sides.base and sides.rev and name in old_vars and name not in new_vars:
+        if not sides.promotion and sides.base and sides.rev and name in old_vars and name not in new_vars:
             yield Change("stage-variable-removed-while-referenced",
                          f"stage variable '{name}' removed from stage {sides.rev.name} but the API uses it", at)
         if sides.promotion and name not in old_vars:

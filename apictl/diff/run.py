@@ -5,7 +5,12 @@ Severity file (oasdiff's ``--severity-levels`` format): one ``<check-id> <level>
 
 Ignore file: one ``<check-id> <METHOD> <path> [reason...]`` per line; each of the three may be a glob
 (``*`` matches anything: ``api-schema-removed * *``); ``#`` starts a comment. Text after the path is
-free, so the file doubles as a log of accepted breaks.
+free, so the file doubles as a log of accepted breaks. A change in a schema shared by several operations is
+one change (one edit of the spec): an entry naming any of its operations accepts it.
+
+Deprecation policy (oasdiff's ``--deprecation-days-stable`` / ``--deprecation-days-beta``): with N days,
+deprecating an operation, parameter or property of that stability needs an ``x-sunset`` at least N days
+away (see ``lifecycle``).
 """
 from __future__ import annotations
 
@@ -20,8 +25,9 @@ from ..model.api import Api, build_api
 from ..report import FORMATS, Report, ReportItem, RuleInfo, render
 from ..source import SpecSource, format_pointer, open_spec
 from ..source.errors import InputError
-from .checks import CHECKS, LEVEL_RANK, REPORT_LEVEL, Change, load_all_checks, run_all
+from .checks import CHECKS, FORMER_IDS, LEVEL_RANK, REPORT_LEVEL, Change, load_all_checks, run_all
 from .context import DiffContext
+from .lifecycle import Policy
 from .stage_settings import StageSides
 
 LEVEL_WORDS = {"err": "ERR", "error": "ERR", "warn": "WARN", "warning": "WARN", "info": "INFO", "none": "NONE"}
@@ -43,6 +49,8 @@ class DiffOptions:
     max_file_size: int = 64
     output: Path | None = None
     no_color: bool = False
+    deprecation_days_stable: int = 0
+    deprecation_days_beta: int = 0
 
 
 @dataclass
@@ -52,9 +60,15 @@ class IgnoreRule:
     path: str
 
     def matches(self, change: Change) -> bool:
-        return (fnmatch.fnmatchcase(change.id, self.id)
-                and fnmatch.fnmatchcase(change.method or "*", self.method.upper() if self.method != "*" else "*")
-                and fnmatch.fnmatchcase(change.path or "*", self.path))
+        """The id matches and the rule names any operation the change affects."""
+        if not fnmatch.fnmatchcase(change.id, self.id):
+            return False
+        method = self.method.upper() if self.method != "*" else "*"
+        for operation in change.operations or [""]:
+            op_method, _, op_path = operation.partition(" ")
+            if fnmatch.fnmatchcase(op_method or "*", method) and fnmatch.fnmatchcase(op_path or "*", self.path):
+                return True
+        return False
 
 
 @dataclass
@@ -81,6 +95,7 @@ def read_severity_file(path: Path) -> dict[str, str]:
         level = LEVEL_WORDS.get(parts[-1].lower()) if len(parts) == 2 else None
         if level is None:
             raise InputError("expected '<check-id> <err|warn|info|none>'", str(path), number, 1)
+        parts[0] = FORMER_IDS.get(parts[0], parts[0])
         if parts[0] not in CHECKS:
             raise InputError(f"unknown check id '{parts[0]}' (see `apictl diff --list-checks`)", str(path), number, 1)
         out[parts[0]] = level
@@ -96,6 +111,7 @@ def read_ignore_file(path: Path) -> list[IgnoreRule]:
         parts = text.split()
         if len(parts) < 3:
             raise InputError("expected '<check-id> <METHOD> <path> [reason]' (use * for any)", str(path), number, 1)
+        parts[0] = FORMER_IDS.get(parts[0], parts[0])
         if not any(ch in parts[0] for ch in "*?[") and parts[0] not in CHECKS:
             raise InputError(f"unknown check id '{parts[0]}'", str(path), number, 1)
         rules.append(IgnoreRule(parts[0], parts[1], parts[2]))
@@ -150,10 +166,10 @@ def _pairs(base: Side, rev: Side) -> list[tuple[SpecSource, SpecSource]]:
     return [(b[k], r[k]) for k in sorted(b)]
 
 
-def compare(base: Api, rev: Api, stages: StageSides | None = None) -> list[Change]:
+def compare(base: Api, rev: Api, stages: StageSides | None = None, policy: Policy | None = None) -> list[Change]:
     """Every change from ``base`` to ``rev`` (and between the stages), unfiltered, in a stable order."""
     load_all_checks()
-    ctx = DiffContext.build(base, rev, stages)
+    ctx = DiffContext.build(base, rev, stages, policy)
     seen, out = set(), []
     for change in run_all(ctx):
         key = (change.id, change.operation, change.message)
@@ -170,6 +186,11 @@ def run_diff(opts: DiffOptions) -> int:
     min_level = _level_option(opts.level, "--level")
     if opts.max_file_size <= 0:
         raise InputError("--max-file-size must be a positive number of MiB")
+    for days, option in ((opts.deprecation_days_stable, "--deprecation-days-stable"),
+                         (opts.deprecation_days_beta, "--deprecation-days-beta")):
+        if days < 0:
+            raise InputError(f"{option} must be 0 (no policy) or a positive number of days, not {days}")
+    policy = Policy(opts.deprecation_days_stable, opts.deprecation_days_beta)
     load_all_checks()
     severity = read_severity_file(opts.severity_file) if opts.severity_file else {}
     ignores = read_ignore_file(opts.ignore_file) if opts.ignore_file else []
@@ -193,7 +214,7 @@ def run_diff(opts: DiffOptions) -> int:
     files: list[str] = []
     for b, r in _pairs(base, rev):
         api_type = opts.api_type or (rev.stage.api_type if rev.stage else None)
-        changes.extend(compare(build_api(b.workspace, api_type), build_api(r.workspace, api_type), stages))
+        changes.extend(compare(build_api(b.workspace, api_type), build_api(r.workspace, api_type), stages, policy))
         files.extend([b.document.display, r.document.display])
     items = []
     for change in changes:
@@ -204,7 +225,12 @@ def run_diff(opts: DiffOptions) -> int:
             continue
         items.append(_item(change, level))
     items.sort(key=lambda i: (-LEVEL_RANK[i.extra["level_name"]], i.extra.get("operation", ""), i.id, i.message))
-    title = f"apictl diff {base_spec} {rev_spec}" if opts.format in ("text", "markdown") else ""
+    if promotion:
+        source, target = opts.stages
+        title = f"apictl diff --stages {source} {target}: promoting stage {source} to stage {target}"
+    else:
+        title = f"apictl diff {base_spec} {rev_spec}"
+    title = title if opts.format in ("text", "markdown") else ""
     reported = {i.id for i in items}
     report = Report(tool="diff", items=items, files=files, title=title,
                     rules={c.id: RuleInfo(c.id, REPORT_LEVEL[c.level], c.summary) for c in CHECKS.values()
@@ -221,9 +247,10 @@ def _item(change: Change, level: str) -> ReportItem:
         file = document.display
         line, column = document.position(ptr)
         pointer = format_pointer(ptr) if not isinstance(ptr[0] if ptr else None, int) else ""
-    extra = {"level_name": level}
+    extra: dict = {"level_name": level}
     if change.operation:
         extra["operation"] = change.operation
+        extra["operations"] = list(change.operations or [change.operation])
     extra.update(change.extra)
     return ReportItem(id=change.id, level=REPORT_LEVEL[level], message=change.message, file=file, line=line,
                       column=column, pointer=pointer, extra=extra)

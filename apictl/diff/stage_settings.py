@@ -1,8 +1,17 @@
 """Stage settings (``apictl.yaml`` ``stages:``): variables, throttling, caching, logging, canary,
-custom domain and usage plans, compared like the API, from the base stage to the revision stage.
+custom domain and usage plans.
 
-With ``apictl diff --stages SOURCE TARGET`` the base is TARGET (what runs there today) and the
-revision is SOURCE (what is being promoted), so every line reads "TARGET would change to SOURCE".
+Two ways to compare stages:
+
+- ``apictl diff stage:A stage:B`` compares stage B's settings with stage A's as a change from A to B
+  (what would change if A were configured like B): a domain or usage plan that B lacks is removed, ERR.
+- ``apictl diff --stages SOURCE TARGET`` is a promotion: TARGET gets SOURCE's API definition and keeps its
+  own settings (its domain, usage plans, throttling, variables: promotion does not touch them). The API
+  changes are checked as for any two specs (breaking for TARGET's clients); the settings that differ are
+  listed as ``stage-setting-differs`` (INFO). What promotion does change in TARGET is checked apart: a stage
+  variable the promoted API uses that TARGET lacks (``stage-variable-undefined-in-target``, ERR) and a
+  method setting of TARGET (throttling, caching) for a method the promoted API no longer has
+  (``stage-method-setting-orphaned``, WARN: it stops applying).
 """
 from __future__ import annotations
 
@@ -13,6 +22,8 @@ from typing import Any, Iterator
 from ..config import Config
 from ..stages import Stage
 from .checks import ERR, INFO, WARN, Change, declare
+from .compare import short
+from .words import setting
 
 declare("stages", [
     ("stage-variable-added", INFO, "A stage variable was added"),
@@ -37,6 +48,9 @@ declare("stages", [
     ("stage-usage-plan-quota-decreased", WARN, "A usage plan's quota decreased"),
     ("stage-usage-plan-throttle-decreased", WARN, "A usage plan's throttle decreased"),
     ("stage-setting-changed", INFO, "Another stage setting changed"),
+    ("stage-setting-differs", INFO, "Promotion: a setting differs between the stages; the target stage keeps its own"),
+    ("stage-method-setting-orphaned", WARN, "Promotion: a method setting of the target stage names a method the "
+                                            "promoted API does not have (the setting stops applying)"),
 ])
 
 COMPARED = {"variables", "methodSettings", "cacheClusterEnabled", "cacheClusterSize", "tracingEnabled",
@@ -62,8 +76,11 @@ class _Emitter:
         return (_ConfigFile(self.config.path), (where[0] if where else 1,))
 
     def __call__(self, check_id: str, message: str, stage: Stage, *keys: Any) -> None:
-        self.out.append(Change(check_id, f"stage {self.sides.base.name} -> {self.sides.rev.name}: {message}",
-                               self.at(stage, *keys)))
+        if self.sides.promotion:
+            prefix = f"promoting {self.sides.rev.name} to {self.sides.base.name}"
+        else:
+            prefix = f"stage {self.sides.base.name} -> {self.sides.rev.name}"
+        self.out.append(Change(check_id, f"{prefix}: {message}", self.at(stage, *keys)))
 
 
 @dataclass
@@ -85,13 +102,18 @@ def run(ctx) -> Iterator[Change]:
     if sides is None or sides.base is None or sides.rev is None:
         return
     emit = _Emitter(sides)
+    if sides.promotion:
+        _differences(emit, sides)
+        _orphaned_method_settings(emit, sides, ctx)
+        yield from emit.out
+        return
     a, b = sides.base.settings, sides.rev.settings
     _variables(emit, sides, a.get("variables") or {}, b.get("variables") or {})
     _method_settings(emit, sides, a.get("methodSettings") or {}, b.get("methodSettings") or {})
     for flag, check_id in (("cacheClusterEnabled", "stage-caching-changed"), ("cacheClusterSize", "stage-caching-changed"),
                            ("tracingEnabled", "stage-logging-changed")):
         if a.get(flag) != b.get(flag):
-            emit(check_id, f"{flag} changed from {a.get(flag)} to {b.get(flag)}", sides.rev, flag)
+            emit(check_id, f"{flag} changed from {setting(a.get(flag))} to {setting(b.get(flag))}", sides.rev, flag)
     _access_logs(emit, sides, a.get("accessLogSettings"), b.get("accessLogSettings"))
     _canary(emit, sides, a.get("canarySettings"), b.get("canarySettings"))
     _domain(emit, sides, a.get("domain"), b.get("domain"))
@@ -125,18 +147,18 @@ def _method_settings(emit: _Emitter, sides: StageSides, old: dict, new: dict) ->
                 emit("stage-throttling-decreased", f"{key} {limit} decreased from {_limit(was)} to {now}", stage,
                      "methodSettings", key)
             else:
-                emit("stage-throttling-increased", f"{key} {limit} increased from {was} to {_limit(now)}", stage,
+                emit("stage-throttling-increased", f"{key} {limit} increased from {_limit(was)} to {_limit(now)}", stage,
                      "methodSettings", key)
         for field, check_id in (("cachingEnabled", "stage-caching-changed"), ("cacheTtlInSeconds", "stage-caching-changed"),
                                 ("cacheDataEncrypted", "stage-caching-changed"), ("loggingLevel", "stage-logging-changed"),
                                 ("metricsEnabled", "stage-logging-changed"), ("dataTraceEnabled", "stage-logging-changed")):
             if a.get(field) != b.get(field):
-                emit(check_id, f"{key} {field} changed from {a.get(field)} to {b.get(field)}", stage,
+                emit(check_id, f"{key} {field} changed from {setting(a.get(field))} to {setting(b.get(field))}", stage,
                      "methodSettings", key)
 
 
 def _limit(value: Any) -> str:
-    return "the account limit" if value is None else str(value)
+    return "the account limit" if value is None else setting(value)
 
 
 def _access_logs(emit: _Emitter, sides: StageSides, old: Any, new: Any) -> None:
@@ -192,3 +214,62 @@ def _usage_plans(emit: _Emitter, sides: StageSides, old: list, new: list) -> Non
             if ta.get(limit) is not None and tb.get(limit) is not None and tb[limit] < ta[limit]:
                 emit("stage-usage-plan-throttle-decreased", f"usage plan '{name}': {limit} decreased from "
                      f"{ta[limit]} to {tb[limit]}", sides.rev, "usagePlans", index)
+
+
+def _differences(emit: _Emitter, sides: StageSides) -> None:
+    """Promotion: every setting that differs, once per variable, method setting, usage plan or setting."""
+    target, source = sides.base, sides.rev
+    a, b = target.settings, source.settings
+
+    def differs(what: str, old: Any, new: Any, *keys: Any) -> None:
+        stage = target if old is not None else source
+        emit("stage-setting-differs", f"{what}: {target.name} has {_value(old)}, {source.name} has {_value(new)}; "
+                                      f"{target.name} keeps its own", stage, *keys)
+
+    for key in sorted(a.keys() | b.keys()):
+        if key == "api_type" or a.get(key) == b.get(key):
+            continue
+        old, new = a.get(key), b.get(key)
+        if key in ("variables", "methodSettings") and isinstance(old or {}, dict) and isinstance(new or {}, dict):
+            old, new = old or {}, new or {}
+            label = "stage variable" if key == "variables" else "method setting"
+            for name in sorted(old.keys() | new.keys(), key=str):
+                if old.get(name) != new.get(name):
+                    differs(f"{label} '{name}'", old.get(name), new.get(name), key, name)
+        elif key == "usagePlans" and isinstance(old or [], list) and isinstance(new or [], list):
+            plans_a = {p.get("name"): (i, p) for i, p in enumerate(old or []) if isinstance(p, dict)}
+            plans_b = {p.get("name"): (i, p) for i, p in enumerate(new or []) if isinstance(p, dict)}
+            for name in sorted(plans_a.keys() | plans_b.keys(), key=str):
+                was, now = plans_a.get(name, (None, None)), plans_b.get(name, (None, None))
+                if was[1] != now[1]:
+                    differs(f"usage plan '{name}'", was[1], now[1], key, was[0] if was[1] is not None else now[0])
+        else:
+            differs(key, old, new, key)
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, (dict, list)):
+        return short(value)
+    return setting(value)
+
+
+def _orphaned_method_settings(emit: _Emitter, sides: StageSides, ctx) -> None:
+    """Promotion: the target's method settings ("/path/METHOD") for methods the promoted API lacks."""
+    from .context import path_key
+
+    promoted = {(path_key(op.path), op.http_method) for op in ctx.rev.operations}
+    paths = {p for p, _ in promoted}
+    settings = sides.base.settings.get("methodSettings") or {}
+    for key in sorted(settings, key=str):
+        resource, _, method = str(key).rpartition("/")
+        if str(key) == "*/*" or not resource:
+            continue
+        resource = path_key(resource.replace("~1", "/"))
+        found = resource in paths if method == "*" else (resource, method.upper()) in promoted or \
+            (resource, "ANY") in promoted
+        if not found:
+            emit("stage-method-setting-orphaned", f"method setting '{key}' of stage {sides.base.name} names a method "
+                                                  f"the API of stage {sides.rev.name} does not have; it would stop "
+                                                  "applying", sides.base, "methodSettings", key)

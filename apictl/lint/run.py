@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..options import check_choice, parse_params, use_color
 from ..output import emit
+from ..progress import VALIDATE_FILES, track
 from ..config import Config, check_rule_ids, load_config
 from ..report import FORMATS, Report, ReportItem, RuleInfo, render
 from ..source import SpecSource, format_pointer, open_spec
@@ -33,6 +34,7 @@ class ValidateOptions:
     only_openapi: bool = False
     output: Path | None = None
     no_color: bool = False
+    quiet: bool = False  # no progress bar
 
 
 def run_validate(opts: ValidateOptions) -> int:
@@ -58,7 +60,7 @@ def run_validate(opts: ValidateOptions) -> int:
     input_errors: list[InputError] = []
     checked: list[str] = []
     notes: list[str] = []
-    for name in files:
+    for name in track(files, "Validating", enabled=not opts.quiet and len(files) >= VALIDATE_FILES):
         try:
             sources = open_spec(name, allow_remote=opts.allow_remote, root_folder=str(opts.root) if opts.root else None,
                                 max_bytes=opts.max_file_size * 1024 * 1024)

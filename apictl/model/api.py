@@ -124,6 +124,7 @@ class Api:
     workspace: Workspace
     version: str  # as written: "2.0", "3.0.3", "3.1.0"; "" when missing
     operations: list[Operation] = field(default_factory=list)
+    webhooks: list[Operation] = field(default_factory=list)  # OpenAPI 3.1 ``webhooks``: path "webhook:<name>"
     security_schemes: dict[str, SecurityScheme] = field(default_factory=dict)
     api_type: str = "rest"  # rest | http
     api_type_reason: str = ""
@@ -231,6 +232,7 @@ def build_api(workspace: Workspace, api_type: str | None = None, api_type_reason
     api = Api(workspace=workspace, version=version)
     _collect_security_schemes(api)
     _collect_operations(api)
+    _collect_webhooks(api)
     if api_type:
         api.api_type, api.api_type_reason = api_type, api_type_reason
     else:
@@ -252,9 +254,19 @@ def _collect_security_schemes(api: Api) -> None:
 
 
 def _collect_operations(api: Api) -> None:
-    doc = api.document
-    for path, item in api.paths.items():
-        item_doc, item_ptr, item_node = api.deref(doc, item, ("paths", path))
+    api.operations.extend(_path_item_operations(api, api.paths, ("paths",), str))
+
+
+def _collect_webhooks(api: Api) -> None:
+    hooks = api.data.get("webhooks")
+    if isinstance(hooks, dict):
+        api.webhooks.extend(_path_item_operations(api, hooks, ("webhooks",), lambda name: f"webhook:{name}"))
+
+
+def _path_item_operations(api: Api, items: dict, where: tuple, path_of) -> list[Operation]:
+    doc, out = api.document, []
+    for path, item in items.items():
+        item_doc, item_ptr, item_node = api.deref(doc, item, where + (path,))
         if not isinstance(item_node, dict):
             continue
         path_params = _parameters(api, item_doc, item_ptr, item_node.get("parameters"))
@@ -267,11 +279,12 @@ def _collect_operations(api: Api) -> None:
             own = _parameters(api, op_doc, op_ptr, op_node.get("parameters"))
             merged = {p.key: p for p in path_params}
             merged.update({p.key: p for p in own})
-            api.operations.append(Operation(
-                document=op_doc, pointer=op_ptr, path=str(path),
+            out.append(Operation(
+                document=op_doc, pointer=op_ptr, path=path_of(path),
                 method="any" if method == ANY_METHOD else method, node=op_node,
                 parameters=list(merged.values()),
             ))
+    return out
 
 
 def _parameters(api: Api, doc: Document, owner_ptr: tuple, nodes: Any) -> list[Parameter]:

@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Callable, TextIO
 
+from ..progress import track
 from ..source.errors import InputError
 from ..source.intrinsics import contains_intrinsic
 from .apply.base import Applier, DeployError
@@ -36,6 +37,7 @@ class DeploySettings:
     region: str | None = None
     lock_timeout: float = 0.0
     refresh: bool = True
+    show_progress: bool = False  # a bar on a terminal (see apictl.progress)
 
 
 def deploy(desired: Desired, store: StateStore, settings: DeploySettings, out: TextIO = sys.stdout,
@@ -67,7 +69,7 @@ def deploy(desired: Desired, store: StateStore, settings: DeploySettings, out: T
         applier_class = _applier_class(graph.api_type)
         applier = applier_class(clients, desired, plan.state or empty_state(graph),
                                 save=lambda s: save(store, s), note=lambda line: print(f"  note: {line}", file=out))
-        return run.apply(applier, region)
+        return run.apply(applier, region, settings.show_progress)
 
 
 def _check_deployable(state: State | None, graph: Any, label: str) -> None:
@@ -112,10 +114,12 @@ class _Run:
         self.desired, self.plan, self.store, self.out, self.err = desired, plan, store, out, err
         self.done: list[str] = []
 
-    def apply(self, applier: Applier, region: str) -> int:
+    def apply(self, applier: Applier, region: str, show_progress: bool = False) -> int:
         current: Action | None = None
         try:
-            for action in self.plan.actions:
+            # (no name for the iterator: when a step fails, the bar must be gone before the error is printed)
+            for action in track(self.plan.actions, f"Deploying {self.desired.graph.stage}", enabled=show_progress,
+                                note=lambda a: a.address):
                 current = action
                 what = applier.apply(action)
                 self._done(action, what, applier)

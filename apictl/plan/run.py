@@ -216,6 +216,7 @@ class DeployOptions(StateOptions):
     stage: str | None = None
     config: Path | None = None
     refresh: bool = True
+    quiet: bool = False  # no progress bar
 
 
 def run_deploy(opts: DeployOptions) -> int:
@@ -225,7 +226,7 @@ def run_deploy(opts: DeployOptions) -> int:
     desired = load_desired(need_stage(opts.stage), opts.config)
     store = state_store(desired, opts)
     settings = DeploySettings(endpoint_url=opts.endpoint_url, region=opts.region, lock_timeout=timeout,
-                              refresh=opts.refresh)
+                              refresh=opts.refresh, show_progress=not opts.quiet)
     return deploy(desired, store, settings)
 
 

@@ -18,6 +18,14 @@ class ReportItem:
     extra: dict = field(default_factory=dict)  # e.g. {"operation": "GET /pets", "level_name": "ERR"}
 
 
+def operations(item: ReportItem) -> list[str]:
+    """Every operation an item affects (diff: a change in a shared schema affects many), first one first."""
+    ops = item.extra.get("operations")
+    if ops:
+        return [str(op) for op in ops]
+    return [item.extra["operation"]] if item.extra.get("operation") else []
+
+
 @dataclass
 class RuleInfo:
     id: str

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from .item import Report
+from .item import Report, operations
 
 
 def render(report: Report) -> str:
@@ -23,7 +23,9 @@ def render(report: Report) -> str:
             name = f"{item.id} {item.pointer}".strip()
             out.append(f"    <testcase classname={quoteattr(file)} name={quoteattr(name)}>")
             tag = "failure" if item.level == "error" else "system-out"
-            body = escape(f"{file}:{item.line}:{item.column}: {item.level}: {item.message}")
+            ops = operations(item)
+            affects = f" ({', '.join(ops)})" if ops else ""
+            body = escape(f"{file}:{item.line}:{item.column}: {item.level}: {item.message}{affects}")
             if tag == "failure":
                 out.append(f"      <failure message={quoteattr(item.message)} type={quoteattr(item.id)}>{body}</failure>")
             else:

@@ -1,7 +1,7 @@
 """Markdown: a changelog for diffs, a table for findings and plans."""
 from __future__ import annotations
 
-from .item import LEVEL_ORDER, Report
+from .item import LEVEL_ORDER, Report, operations
 
 _HEADINGS = {
     "diff": {"error": "Breaking changes", "warning": "Changes that may break clients", "info": "Other changes"},
@@ -26,8 +26,11 @@ def render(report: Report) -> str:
         lines.append("")
         if report.tool == "diff":
             for i in items:
-                where = i.extra.get("operation") or i.pointer or i.file
+                ops = operations(i)
+                where = ops[0] if ops else i.pointer or i.file
                 lines.append(f"- **{_cell(where)}**: {_cell(i.message)} `{i.id}`")
+                if len(ops) > 1:
+                    lines.append(f"  - also {', '.join(f'**{_cell(op)}**' for op in ops[1:])}")
         else:
             lines.append("| where | message | id |")
             lines.append("| --- | --- | --- |")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import __version__
-from .item import Report
+from .item import Report, operations
 from .json_text import dumps_indented
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -50,6 +50,9 @@ def render(report: Report) -> str:
         }
         if item.pointer:
             result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": item.pointer, "kind": "member"}]
+        ops = operations(item)
+        if ops:  # diff: every operation the change affects
+            result["properties"] = {"operations": ops}
         results.append(result)
     sarif = {
         "$schema": SARIF_SCHEMA,

@@ -1,7 +1,7 @@
 """Human-readable text, grouped by file; coloured when writing to a terminal."""
 from __future__ import annotations
 
-from .item import LEVEL_ORDER, Report
+from .item import LEVEL_ORDER, Report, operations
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _DIM, _BOLD, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"
@@ -27,8 +27,11 @@ def render(report: Report, color: bool = False) -> str:
             level = paint(item.level.ljust(7), _COLORS.get(item.level, ""))
             if item.extra.get("level_name"):  # diff: the ERR/WARN/INFO level severity files use
                 level += " " + item.extra["level_name"].ljust(4)
-            message = f"{item.extra['operation']}: {item.message}" if item.extra.get("operation") else item.message
+            ops = operations(item)
+            message = f"{ops[0]}: {item.message}" if ops else item.message
             lines.append(f"  {where}  {level}  {message}  {paint('[' + item.id + ']', _DIM)}")
+            if len(ops) > 1:  # a change in a shared schema: every operation it affects
+                lines.append(f"  {' ' * width}  {' ' * 7}  also {', '.join(ops[1:])}")
             if item.pointer:
                 lines.append(f"  {' ' * width}  {' ' * 7}  {paint(item.pointer, _DIM)}")
     counts = report.counts()

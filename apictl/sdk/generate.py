@@ -43,6 +43,7 @@ from typing import Any, Callable
 
 import jinja2
 
+from ..progress import SDK_OPERATIONS, Tracker, progress
 from ..source.errors import InputError
 from .model import SdkApi, SpecText, TypeRef, build_sdk_model
 from .naming import ESCAPERS, LanguageNaming, Scope
@@ -165,12 +166,17 @@ def make_environment(target: Target, templates: Path | None) -> jinja2.Environme
     return env
 
 
-def render(sdk: SdkApi, target: Target, settings: dict[str, Any], templates: Path | None = None) -> dict[str, str]:
+def render(sdk: SdkApi, target: Target, settings: dict[str, Any], templates: Path | None = None,
+           tracker: Tracker | None = None) -> dict[str, str]:
     """All files of the SDK as {relative path: text}, not yet written."""
     env = make_environment(target, templates)
     files: dict[str, str] = {}
     base = {"api": sdk, "settings": settings, "target": target}
-    for output in target.outputs(sdk, settings):
+    tracker = tracker or Tracker()
+    outputs = target.outputs(sdk, settings)
+    tracker.phase("Rendering", len(outputs))
+    for output in outputs:
+        tracker.advance(0, output.path)
         path = safe_relative_path(output.path)
         if path in files:
             raise GenerationError(f"two outputs want the same file {path}")
@@ -183,6 +189,8 @@ def render(sdk: SdkApi, target: Target, settings: dict[str, Any], templates: Pat
             except jinja2.TemplateError as exc:
                 where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else output.template
                 raise InputError(f"template {where}: {exc.message or exc}") from None
+        tracker.advance()
+    tracker.phase("Checking", None)
     target.check(files, sdk, settings)
     return files
 
@@ -205,10 +213,13 @@ def check_out_dir(out: Path, force: bool) -> None:
         raise InputError("--out is not empty; choose an empty folder or pass --force to overwrite", str(out))
 
 
-def write_files(out: Path, files: dict[str, str]) -> list[Path]:
+def write_files(out: Path, files: dict[str, str], tracker: Tracker | None = None) -> list[Path]:
     root = out.resolve()
     written = []
+    tracker = tracker or Tracker()
+    tracker.phase("Writing", len(files))
     for rel in sorted(files):
+        tracker.advance(0, rel)
         target = (root / safe_relative_path(rel))
         target.parent.mkdir(parents=True, exist_ok=True)
         resolved = target.resolve()
@@ -217,6 +228,7 @@ def write_files(out: Path, files: dict[str, str]) -> list[Path]:
         with open(resolved, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(files[rel])
         written.append(resolved)
+        tracker.advance()
     return written
 
 
@@ -227,6 +239,7 @@ class GenerateOptions:
     name: str | None = None
     templates: Path | None = None
     force: bool = False
+    progress: bool = False  # a bar on a terminal (apictl/progress.py) for APIs of SDK_OPERATIONS or more
 
 
 @dataclass
@@ -241,12 +254,15 @@ def generate(api: Any, options: GenerateOptions) -> GenerateResult:
     if options.templates is not None and not options.templates.is_dir():
         raise InputError("--templates must be a folder", str(options.templates))
     check_out_dir(options.out, options.force)
-    sdk = build_sdk_model(api)
-    notes = list(sdk.notes) + assign_names(sdk, target.naming)
-    settings = target.settings(sdk, options.name)
-    files = render(sdk, target, settings, options.templates)
-    options.out.mkdir(parents=True, exist_ok=True)
-    return GenerateResult(write_files(options.out, files), notes)
+    show = options.progress and len(api.operations) >= SDK_OPERATIONS
+    with progress(f"{options.lang} SDK", None, enabled=show) as tracker:
+        tracker.phase(f"Modelling {len(api.operations)} operations", None)
+        sdk = build_sdk_model(api)
+        notes = list(sdk.notes) + assign_names(sdk, target.naming)
+        settings = target.settings(sdk, options.name)
+        files = render(sdk, target, settings, options.templates, tracker)
+        options.out.mkdir(parents=True, exist_ok=True)
+        return GenerateResult(write_files(options.out, files, tracker), notes)
 
 
 def relative_display(path: Path) -> str:

@@ -11,7 +11,8 @@ from .templates import EmbeddedApi, embedded_document, find_embedded_apis, is_te
 from .workspace import Reader, Workspace, format_pointer, parse_pointer
 
 __all__ = [
-    "Document", "InputError", "Workspace", "SpecSource", "open_spec", "format_pointer", "parse_pointer",
+    "Document", "InputError", "Reader", "Workspace", "SpecSource", "open_spec", "sources_in", "format_pointer",
+    "parse_pointer",
 ]
 
 
@@ -55,6 +56,11 @@ def open_spec(spec: str, *, allow_remote: bool = False, root_folder: str | None 
         absolute = path.resolve() if path.exists() else path.absolute()
         reader = Reader(Path(root_folder) if root_folder else absolute.parent, max_bytes)
         root = reader.load(absolute, spec)
+    return sources_in(root, reader, allow_remote=allow_remote)
+
+
+def sources_in(root: Document, reader: Reader, *, allow_remote: bool = False) -> list[SpecSource]:
+    """The APIs of one loaded file: the spec itself, or each API inside a SAM/CloudFormation template."""
     if is_template(root.data):
         apis = find_embedded_apis(root.data)
         return [

@@ -1,5 +1,6 @@
-"""Writes the fixture pairs in this folder: ``<check-id>/base.yaml``, ``revision.yaml`` and
-``expected.txt`` (the exact ids ``apictl diff`` must report). Run it after adding a case:
+"""Writes the fixture pairs in this folder: ``<check-id>/base.yaml``, ``revision.yaml``,
+``expected.txt`` (the exact ids ``apictl diff`` must report) and, for checks that need a diff option
+(a deprecation policy), ``options.txt``. Run it after adding a case:
 
     python tests/diff_fixtures/generate.py
 
@@ -25,12 +26,13 @@ from apictl.diff.checks.schema import SITES  # noqa: E402
 
 S = {"type": "string"}
 I = {"type": "integer"}
+B = {"type": "boolean"}
 ARR = {"type": "array", "items": S}
 OBJ = {"type": "object"}
 
 # kind -> (base schema, revision schema)
 KEYWORD_CASES: dict[str, tuple[dict, dict]] = {
-    "type-changed": (S, I),
+    "type-changed": (I, B),  # string to integer specialises a parameter (parameters are strings on the wire)
     "type-generalized": (I, {"type": "number"}),
     "type-specialized": ({"type": "number"}, I),
     "list-of-types-widened": ({"type": ["string", "integer"]}, {"type": ["string", "integer", "boolean"]}),
@@ -50,11 +52,14 @@ KEYWORD_CASES: dict[str, tuple[dict, dict]] = {
     "pattern-added": (S, {"type": "string", "pattern": "^a+$"}),
     "pattern-removed": ({"type": "string", "pattern": "^a+$"}, S),
     "pattern-changed": ({"type": "string", "pattern": "^a+$"}, {"type": "string", "pattern": "^b+$"}),
+    "pattern-generalized": ({"type": "string", "pattern": "^a+$"}, {"type": "string", "pattern": ".*"}),
     "default-value-added": (S, {"type": "string", "default": "a"}),
     "default-value-removed": ({"type": "string", "default": "a"}, S),
     "default-value-changed": ({"type": "string", "default": "a"}, {"type": "string", "default": "b"}),
     "deprecated": (S, {"type": "string", "deprecated": True}),
     "reactivated": ({"type": "string", "deprecated": True}, S),
+    "stability-decreased": ({"type": "string", "x-stability-level": "stable"}, {"type": "string", "x-stability-level": "beta"}),
+    "stability-increased": ({"type": "string", "x-stability-level": "alpha"}, {"type": "string", "x-stability-level": "beta"}),
     "discriminator-added": ({**OBJ}, {**OBJ, "discriminator": {"propertyName": "kind"}}),
     "discriminator-removed": ({**OBJ, "discriminator": {"propertyName": "kind"}}, {**OBJ}),
     "discriminator-property-name-changed": ({**OBJ, "discriminator": {"propertyName": "kind"}},
@@ -90,6 +95,9 @@ KEYWORD_CASES: dict[str, tuple[dict, dict]] = {
     "any-of-removed": ({"anyOf": [{"title": "A", **S}, {"title": "B", **I}]}, {"anyOf": [{"title": "A", **S}]}),
     "one-of-added": ({"oneOf": [{"title": "A", **S}]}, {"oneOf": [{"title": "A", **S}, {"title": "B", **I}]}),
     "one-of-removed": ({"oneOf": [{"title": "A", **S}, {"title": "B", **I}]}, {"oneOf": [{"title": "A", **S}]}),
+    "wrapped-in-one-of": ({**OBJ, "required": ["name"], "properties": {"name": S}},
+                          {"oneOf": [{**OBJ, "required": ["name"], "properties": {"name": S}},
+                                     {**OBJ, "required": ["serial"], "properties": {"serial": S}}]}),
 }
 for _kw, _frag, _extra in (("if", "if", {}), ("then", "then", {}), ("else", "else", {}), ("contains", "contains", ARR),
                            ("propertyNames", "property-names", OBJ), ("unevaluatedItems", "unevaluated-items", ARR),
@@ -153,10 +161,16 @@ def op(s: dict) -> dict:
 Edit = Callable[[dict], Any]
 # id -> (edit of the base spec, edit of the revision spec, other ids the same edit reports)
 CASES: dict[str, tuple[Edit | None, Edit | None, tuple[str, ...]]] = {}
+OPTIONS: dict[str, str] = {}  # id -> the diff options its pair needs (options.txt)
+POLICY = "--deprecation-days-stable 30"
+PAST, FUTURE = "2000-01-01", "9999-12-31"
 
 
-def case(check_id: str, rev: Edit | None = None, base: Edit | None = None, also: tuple[str, ...] = ()) -> None:
+def case(check_id: str, rev: Edit | None = None, base: Edit | None = None, also: tuple[str, ...] = (),
+         options: str = "") -> None:
     CASES[check_id] = (base, rev, also)
+    if options:
+        OPTIONS[check_id] = options
 
 
 def _props(s: dict, where: str) -> dict:
@@ -223,6 +237,15 @@ for _frag, _kw, _old, _new, _t in (("max", "maximum", 10, 5, "integer"), ("exclu
          _add_prop("request", "n", readOnly=True, type=_t, **{_kw: _old}))
 case("response-write-only-property-enum-value-added", _add_prop("response", "n", writeOnly=True, enum=["a", "b"]),
      _add_prop("response", "n", writeOnly=True, enum=["a"]))
+for _d in ("request", "response"):  # deprecation of a property, with and without a policy
+    case(f"{_d}-property-deprecated-with-sunset", _add_prop(_d, "n", deprecated=True, **{"x-sunset": FUTURE}),
+         _add_prop(_d, "n"))
+    case(f"{_d}-property-deprecated-sunset-missing", _add_prop(_d, "n", deprecated=True), _add_prop(_d, "n"),
+         options=POLICY)
+    case(f"{_d}-property-deprecated-sunset-invalid", _add_prop(_d, "n", deprecated=True, **{"x-sunset": "soon"}),
+         _add_prop(_d, "n"))
+    case(f"{_d}-property-sunset-date-too-small", _add_prop(_d, "n", deprecated=True, **{"x-sunset": PAST}),
+         _add_prop(_d, "n"), options=POLICY)
 
 
 def _header_prop(required: bool = False, **extra: Any) -> Edit:
@@ -237,6 +260,27 @@ def _header_prop(required: bool = False, **extra: Any) -> Edit:
 case("new-required-request-header-property", _header_prop(True))
 case("request-header-property-became-required", _header_prop(True), _header_prop())
 case("request-header-property-became-enum", _header_prop(enum=["a"]), _header_prop())
+
+
+def _query_object(required: bool = False, **extra: Any) -> Edit:
+    """An object-typed query parameter (deepObject): its properties are not a header's."""
+    def edit(s: dict) -> None:
+        param = op(s)["parameters"][0]
+        param.update(style="deepObject", explode=True)
+        param["schema"] = {"type": "object", "properties": {"p": dict(S), "n": {**S, **extra}}}
+        if required:
+            param["schema"]["required"] = ["n"]
+    return edit
+
+
+def _query_object_without_n(s: dict) -> None:
+    _query_object()(s)
+    del op(s)["parameters"][0]["schema"]["properties"]["n"]
+
+
+case("new-required-request-parameter-property", _query_object(True), _query_object_without_n)
+case("request-parameter-property-became-required", _query_object(True), _query_object())
+case("request-parameter-property-became-enum", _query_object(enum=["a"]), _query_object())
 
 # -- endpoints ----------------------------------------------------------------------------------
 GET = {"operationId": "listItems", "responses": {"200": {"description": "ok"}}}
@@ -277,14 +321,20 @@ case("api-path-sunset-parse", base=_add_path(deprecated=True, **{"x-sunset": "so
 case("api-removed-without-deprecation", base=_add_get())
 case("api-removed-with-deprecation", base=_add_get(deprecated=True))
 case("api-removed-before-sunset", base=_add_get(deprecated=True, **{"x-sunset": "9999-01-01"}))
-case("api-sunset-parse", base=_add_get(deprecated=True, **{"x-sunset": "soon"}))
 case("endpoint-deprecated", _set(*POST, "deprecated", value=True))
 case("endpoint-deprecated-with-sunset", _both(_set(*POST, "deprecated", value=True), _set(*POST, "x-sunset", value="2030-01-01")))
 case("endpoint-reactivated", base=_set(*POST, "deprecated", value=True))
 case("sunset-deleted", _set(*POST, "deprecated", value=True),
      _both(_set(*POST, "deprecated", value=True), _set(*POST, "x-sunset", value="2030-01-01")))
 case("api-sunset-date-changed-too-small", _both(_set(*POST, "deprecated", value=True), _set(*POST, "x-sunset", value="2029-01-01")),
-     _both(_set(*POST, "deprecated", value=True), _set(*POST, "x-sunset", value="2030-01-01")))
+     _both(_set(*POST, "deprecated", value=True), _set(*POST, "x-sunset", value="2030-01-01")),
+     options="--deprecation-days-stable 36500")
+case("api-deprecated-sunset-missing", _set(*POST, "deprecated", value=True), options=POLICY)
+case("api-deprecated-sunset-parse", _both(_set(*POST, "deprecated", value=True), _set(*POST, "x-sunset", value="next spring")))
+case("api-sunset-date-too-small", _both(_set(*POST, "deprecated", value=True), _set(*POST, "x-sunset", value=PAST)),
+     options=POLICY)
+case("api-invalid-stability-level", _set(*POST, "x-stability-level", value="ga"),
+     _set(*POST, "x-stability-level", value="stable"))
 case("api-operation-id-removed", _drop(*POST, "operationId"))
 case("api-operation-id-added", base=_drop(*POST, "operationId"))
 case("api-tag-removed", base=_set(*POST, "tags", value=["items"]))
@@ -331,6 +381,11 @@ case("request-parameter-became-optional", _add_param(), _add_param(True))
 case("request-parameter-deprecated", _add_param(deprecated=True), _add_param())
 case("request-parameter-reactivated", _add_param(), _add_param(deprecated=True))
 case("request-parameter-sunset-deleted", _add_param(deprecated=True), _add_param(deprecated=True, **{"x-sunset": "2030-01-01"}))
+case("request-parameter-deprecated-sunset-missing", _add_param(deprecated=True), _add_param(), options=POLICY)
+case("request-parameter-sunset-date-too-small", _add_param(deprecated=True, **{"x-sunset": PAST}), _add_param(),
+     options=POLICY)
+case("request-parameter-sunset-date-changed-too-small", _add_param(deprecated=True, **{"x-sunset": PAST}),
+     _add_param(deprecated=True, **{"x-sunset": "2000-06-01"}))
 
 # -- request bodies -----------------------------------------------------------------------------
 BODY = POST + ("requestBody",)
@@ -498,6 +553,8 @@ def main() -> None:
             with open(folder / name, "w", encoding="utf-8") as fh:
                 yaml.dump(s, fh)
         (folder / "expected.txt").write_text("\n".join(sorted({check_id, *also})) + "\n", encoding="utf-8")
+        if check_id in OPTIONS:
+            (folder / "options.txt").write_text(OPTIONS[check_id] + "\n", encoding="utf-8")
     print(f"{len(CASES)} fixture pairs written; {len(set(CHECKS) - set(CASES))} checks without one")
 
 

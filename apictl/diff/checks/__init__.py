@@ -61,6 +61,12 @@ class Change:
     at: tuple["Document", tuple] | None  # revision side, or base side for removals
     operation: str = ""  # "GET /pets/{id}"; "" for changes outside operations
     extra: dict[str, Any] = field(default_factory=dict)
+    # every operation the change affects, ``operation`` first (a shared schema reaches many)
+    operations: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.operations and self.operation:
+            self.operations = [self.operation]
 
     @property
     def method(self) -> str:
@@ -72,8 +78,10 @@ class Change:
 
 
 CHECKS: dict[str, Check] = {}
-# families with a run(ctx); the schema family is used by the parameter, body and response families
-RUNNERS = ("endpoints", "parameters", "request_body", "responses", "security")
+# ids apictl used before taking oasdiff's name: severity and ignore files that name them keep working
+FORMER_IDS = {"api-sunset-parse": "api-path-sunset-parse"}
+# families with a run(ctx), in report order; "schema" reports every schema root the others compare
+RUNNERS = ("endpoints", "parameters", "request_body", "responses", "schema", "security")
 
 
 def declare(family: str, rows: list[tuple[str, str, str]]) -> None:
@@ -88,8 +96,7 @@ def declare(family: str, rows: list[tuple[str, str, str]]) -> None:
 
 def _modules() -> list:
     modules = [import_module(f".{family}", __name__) for family in RUNNERS]
-    return [import_module(".schema", __name__), *modules, import_module("..gateway", __name__),
-            import_module("..stage_settings", __name__)]
+    return [*modules, import_module("..gateway", __name__), import_module("..stage_settings", __name__)]
 
 
 def load_all_checks() -> None:
@@ -97,7 +104,7 @@ def load_all_checks() -> None:
 
 
 def run_all(ctx: "DiffContext") -> Iterator[Change]:
-    for module in _modules()[1:]:
+    for module in _modules():
         yield from module.run(ctx)
 
 

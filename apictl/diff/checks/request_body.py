@@ -5,7 +5,6 @@ from typing import Iterator
 
 from ..context import DiffContext
 from . import ERR, INFO, Change, declare, media_type_changes
-from .schema import schema_changes
 
 declare("request_body", [
     ("request-body-added-required", ERR, "A required request body was added to an existing operation"),
@@ -41,5 +40,3 @@ def run(ctx: DiffContext) -> Iterator[Change]:
             ("request-body-media-type-removed", "request-body-media-type-added",
              "request-body-media-type-schema-added", "request-body-media-type-schema-removed"),
             lambda name, what: f"request media type '{name}'{':' if what.startswith('schema') else ''} {what}")
-        for name, node in ctx.body_pairs(pair):
-            yield from schema_changes(ctx, "request", "body", node, f"request body ({name})", label)

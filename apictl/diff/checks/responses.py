@@ -5,7 +5,6 @@ from typing import Iterator
 
 from ..context import DiffContext
 from . import ERR, INFO, WARN, Change, declare, media_type_changes
-from .schema import schema_changes
 
 declare("responses", [
     ("response-success-status-removed", ERR, "A 2xx response code was removed"),
@@ -52,8 +51,3 @@ def run(ctx: DiffContext) -> Iterator[Change]:
                     h = now.headers[key]
                     yield Change("response-header-became-optional", f"response {status}: header '{h.name}' "
                                                                     "became optional", h.at, label)
-        for status, name, node in ctx.response_pairs(pair):
-            yield from schema_changes(ctx, "response", "body", node, f"response {status} ({name})", label)
-        for status, name, node in ctx.header_pairs(pair):
-            yield from schema_changes(ctx, "response", "header", node,
-                                      f"response {status} header '{name}'", label)

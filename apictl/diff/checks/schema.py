@@ -6,20 +6,32 @@ Sites (``<direction>-<where>``): ``request-body`` (the media-type schema itself)
 ``<site>-<kind>``; its level is ``level_for(direction, effect of kind)`` unless listed in
 ``LEVEL_EXCEPTIONS``. Property-level changes (added, removed, became required...) have ids of their
 own, written out in ``PROPERTY_CHECKS`` exactly as oasdiff names them.
+
+A change inside a schema shared by many operations is reported once, with every operation it affects
+(``Change.operations``, see ``reach``).
+
+Parameters travel as strings (path, query, header, cookie), so the type of a parameter itself follows
+the wire: any scalar to ``string`` generalises, ``string`` to a number or boolean specialises, and a scalar
+becoming an array of itself is a generalisation where the form style sends one value as a one-item array.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterator
 
-from ..compare import KIND_EFFECTS, Delta, PairDiff, short
+from ...model.api import Parameter
+from ..compare import KIND_EFFECTS, Delta, short
+from ..lifecycle import deprecation_verdict, parse_sunset
+from ..reach import indexes, reach
+from ..words import show
 from . import ERR, INFO, WARN, Change, declare, level_for
 
 BODY_KINDS = tuple(KIND_EFFECTS)
-PROPERTY_ONLY = ("deprecated", "reactivated")
+PROPERTY_ONLY = ("deprecated", "reactivated", "stability-decreased", "stability-increased")
 SCALAR_KINDS = tuple(k for k in KIND_EFFECTS if not k.startswith((
     "all-of", "any-of", "one-of", "discriminator", "if-", "then-", "else-", "contains", "min-contains", "max-contains",
     "property-names", "unevaluated", "content-", "dependent", "pattern-property", "prefix-items", "deprecated",
-    "reactivated")))
+    "reactivated", "stability", "wrapped")))
 PARAMETER_PROPERTY_KINDS = ("type-changed", "type-generalized", "type-specialized", "list-of-types-widened",
                             "list-of-types-narrowed", "became-nullable", "became-not-nullable", "enum-value-added",
                             "enum-value-removed")
@@ -27,11 +39,11 @@ HEADER_KINDS = ("type-changed", "type-generalized", "type-specialized", "became-
 
 SITES: dict[tuple[str, str], tuple[str, ...]] = {
     ("request", "body"): tuple(k for k in BODY_KINDS if k not in PROPERTY_ONLY),
-    ("request", "property"): BODY_KINDS,
+    ("request", "property"): tuple(k for k in BODY_KINDS if k != "wrapped-in-one-of"),
     ("request", "parameter"): SCALAR_KINDS,
     ("request", "parameter-property"): PARAMETER_PROPERTY_KINDS,
     ("response", "body"): tuple(k for k in BODY_KINDS if k not in PROPERTY_ONLY),
-    ("response", "property"): BODY_KINDS,
+    ("response", "property"): tuple(k for k in BODY_KINDS if k != "wrapped-in-one-of"),
     ("response", "header"): HEADER_KINDS,
 }
 
@@ -51,8 +63,8 @@ LEVEL_EXCEPTIONS: dict[str, tuple[str, str]] = {
        for w in ("body", "property")},
     **{f"response-{w}-any-of-added": (INFO, "an anyOf response value still matches the branches clients know")
        for w in ("body", "property")},
-    **{f"response-{w}-pattern-removed": (INFO, "values the server sends keep their form; only the promise went")
-       for w in ("body", "property")},
+    **{f"response-{w}-pattern-{v}": (INFO, "values the server sends keep their form; only the promise went")
+       for w in ("body", "property") for v in ("removed", "generalized")},
     **{f"request-parameter-default-value-{v}": (ERR, "clients that omit the parameter get another behaviour")
        for v in ("added", "removed", "changed")},
     "request-parameter-property-type-changed": (WARN, "how an object parameter is serialised decides whether old "
@@ -91,6 +103,22 @@ PROPERTY_CHECKS = [
     ("request-read-only-property-exclusive-min-increased", INFO, "exclusiveMinimum increased on a read-only "
                                                                  "request property"),
     ("response-write-only-property-enum-value-added", INFO, "Enum value added to a write-only response property"),
+    ("new-required-request-parameter-property", ERR, "A required property added to an object-typed query, path or "
+                                                     "cookie parameter"),
+    ("request-parameter-property-became-required", ERR, "A property of an object-typed query, path or cookie "
+                                                        "parameter became required"),
+    ("request-parameter-property-became-enum", ERR, "A property of an object-typed query, path or cookie parameter "
+                                                    "was restricted to an enum"),
+] + [
+    row for d in ("request", "response") for row in (
+        (f"{d}-property-deprecated-with-sunset", INFO, f"A {d} property was deprecated with an x-sunset date"),
+        (f"{d}-property-deprecated-sunset-missing", ERR, f"A {d} property was deprecated without x-sunset while a "
+                                                         "deprecation policy applies"),
+        (f"{d}-property-deprecated-sunset-invalid", ERR, f"A {d} property was deprecated with an x-sunset that is "
+                                                         "not a date"),
+        (f"{d}-property-sunset-date-too-small", ERR, f"A {d} property's x-sunset is closer than the deprecation "
+                                                     "policy's minimum days"),
+    )
 ] + [
     (f"{d}-{r}-property-became-{flip}", WARN if (d, r, flip) == ("response", "required", "not-write-only") else INFO,
      f"A{'n' if r == 'optional' else ''} {r} {d} property: became {flip.replace('-', ' ')}")
@@ -99,11 +127,20 @@ PROPERTY_CHECKS = [
 ]
 
 
+# summaries where the kind's words alone say too little
+KIND_WORDS = {
+    "wrapped-in-one-of": "moved into a oneOf next to other alternatives (a value may now match several)",
+    "pattern-generalized": "pattern widened to match everything (.*)",
+    "stability-decreased": "x-stability-level lowered (e.g. stable to beta)",
+    "stability-increased": "x-stability-level raised (e.g. beta to stable)",
+}
+
+
 def _summary(direction: str, where: str, kind: str) -> str:
     site = {"body": f"{direction} body (top-level schema)", "property": f"property in a {direction} body",
             "parameter": "request parameter", "parameter-property": "property of an object-typed request parameter",
             "header": "response header"}[where]
-    return f"{site[0].upper()}{site[1:]}: {kind.replace('-', ' ')}"
+    return f"{site[0].upper()}{site[1:]}: {KIND_WORDS.get(kind, kind.replace('-', ' '))}"
 
 
 def schema_check_rows() -> list[tuple[str, str, str]]:
@@ -125,8 +162,16 @@ _WORDS = {"max": "maximum", "min": "minimum", "exclusive-max": "exclusiveMaximum
           "min-contains": "minContains"}
 
 
-def describe(delta: Delta) -> str:
-    kind = delta.kind
+LIFECYCLE_KINDS = {"deprecated": "deprecated", "with-sunset": "deprecated-with-sunset",
+                   "sunset-missing": "deprecated-sunset-missing", "sunset-parse": "deprecated-sunset-invalid",
+                   "sunset-too-small": "sunset-date-too-small"}
+TYPE_KINDS = ("type-changed", "type-generalized", "type-specialized")
+SCALARS = ("string", "number", "integer", "boolean")
+
+
+def describe(delta: Delta, kind: str | None = None, days: int = 0) -> str:
+    """The words of a change (``kind``: the kind as reported, when the check refined the walk's)."""
+    kind = kind or delta.kind
     for frag, word in sorted(_WORDS.items(), key=lambda kv: -len(kv[0])):
         if kind.startswith(frag + "-"):
             verb = kind[len(frag) + 1:]
@@ -135,6 +180,19 @@ def describe(delta: Delta) -> str:
             if verb == "set":
                 return f"{word} set to {short(delta.rev)}"
             return f"{word} removed (was {short(delta.base)})"
+    if delta.kind == "wrapped-in-one-of":
+        return "moved into a oneOf next to " + ", ".join(f"'{label}'" for label in delta.rev)
+    if kind in ("stability-decreased", "stability-increased"):
+        return f"x-stability-level {kind.split('-')[1]} from {delta.base} to {delta.rev}"
+    if kind in LIFECYCLE_KINDS.values():
+        date = parse_sunset(delta.detail)
+        return {
+            "deprecated": "deprecated",
+            "deprecated-with-sunset": f"deprecated, sunset {show(date)}",
+            "deprecated-sunset-missing": f"deprecated without x-sunset (the deprecation policy asks for {days} days)",
+            "deprecated-sunset-invalid": f"deprecated with an x-sunset that is not a date: {short(delta.detail)}",
+            "sunset-date-too-small": f"deprecated with x-sunset {show(date)}, less than the policy's {days} days away",
+        }[kind]
     text = kind.replace("-", " ")
     if delta.base is not None and delta.rev is not None and not isinstance(delta.base, bool):
         return f"{text} from {short(delta.base)} to {short(delta.rev)}"
@@ -145,14 +203,15 @@ def describe(delta: Delta) -> str:
     return text
 
 
-def _property_id(direction: str, root: str, delta: Delta) -> str | None:
+def _property_id(direction: str, root: str, delta: Delta, header: bool) -> str | None:
     kind, flags = delta.kind, delta.flags
     required = "required" in flags
     if root == "parameter":
+        where = "header" if header else "parameter"
         if kind == "property-added" and required:
-            return "new-required-request-header-property"
+            return f"new-required-request-{where}-property"
         if kind == "became-required":
-            return "request-header-property-became-required"
+            return f"request-{where}-property-became-required"
         return None
     if direction == "request":
         if "read-only" in flags and kind in ("property-added", "became-required", "property-removed"):
@@ -179,13 +238,39 @@ PROPERTY_KINDS = ("property-added", "property-removed", "became-required", "beca
                   "became-not-read-only", "became-write-only", "became-not-write-only")
 
 
-def change_id(direction: str, root: str, path: tuple, delta: Delta) -> str | None:
+def parameter_type_kind(delta: Delta, parameter: Parameter | None) -> str:
+    """The type change of a parameter itself, judged on the wire, where every value is a string."""
+    if delta.detail is None or parameter is None:
+        return delta.kind
+    bt, _, rt, _, b_items, r_items = delta.detail
+    if len(bt) != 1 or len(rt) != 1 or bt == rt:
+        return delta.kind
+    was, now = next(iter(bt)), next(iter(rt))
+    if now == "string" and was in SCALARS:
+        return "type-generalized"
+    if was == "string" and now in SCALARS:
+        return "type-specialized"
+    style = parameter.node.get("style") or ("form" if parameter.location in ("query", "cookie") else "simple")
+    explode = parameter.node.get("explode", style == "form")
+    if style == "form" and explode is True:  # ?a=1&a=2: one value is a one-item array
+        if now == "array" and was in SCALARS and r_items == bt:
+            return "type-generalized"
+        if was == "array" and now in SCALARS and b_items == rt:
+            return "type-specialized"
+    return delta.kind
+
+
+def change_id(direction: str, root: str, path: tuple, delta: Delta, parameter: Parameter | None = None,
+              policy_days: int = 0, today: dt.date | None = None) -> tuple[str | None, str]:
     """The check id of one delta found at ``path`` below a schema root of kind ``root``
-    (``body``, ``parameter`` or ``header``); None when no check covers it."""
+    (``body``, ``parameter`` or ``header``), and the kind as reported; (None, kind) when no check
+    covers it."""
     from . import CHECKS
 
-    if delta.kind in PROPERTY_KINDS:
-        check_id = _property_id(direction, root, delta)
+    kind = delta.kind
+    header = parameter is not None and parameter.location == "header"
+    if kind in PROPERTY_KINDS:
+        check_id = _property_id(direction, root, delta, header)
     else:
         if root == "body":
             where = "property" if path else "body"
@@ -194,36 +279,68 @@ def change_id(direction: str, root: str, path: tuple, delta: Delta) -> str | Non
         else:
             where = "header" if not path else ""
         if not where:
-            return None
-        check_id = f"{direction}-{where}-{delta.kind}"
+            return None, kind
+        if where == "parameter" and kind in TYPE_KINDS:
+            kind = parameter_type_kind(delta, parameter)
+        elif where == "property" and kind == "wrapped-in-one-of":
+            kind = "one-of-added"  # as oasdiff: a property moved into a oneOf is a oneOf branch added
+        elif where == "property" and kind == "deprecated":
+            kind = LIFECYCLE_KINDS[deprecation_verdict(delta.detail, policy_days, today or dt.date.today())]
+        check_id = f"{direction}-{where}-{kind}"
         if where == "property" and direction == "request" and "read-only" in delta.flags:
-            check_id = f"request-read-only-property-{delta.kind}"
+            check_id = f"request-read-only-property-{kind}"
             if check_id not in CHECKS:
-                return None  # clients do not send read-only properties
+                return None, kind  # clients do not send read-only properties
         elif where == "property" and direction == "response" and "write-only" in delta.flags:
-            check_id = f"response-write-only-property-{delta.kind}"
+            check_id = f"response-write-only-property-{kind}"
             if check_id not in CHECKS:
-                return None  # servers do not send write-only properties
-        elif where == "parameter-property" and delta.kind == "became-enum":
-            check_id = "request-header-property-became-enum"
+                return None, kind  # servers do not send write-only properties
+        elif where == "parameter-property" and kind == "became-enum":
+            check_id = f"request-{'header' if header else 'parameter'}-property-became-enum"
         elif check_id.endswith("-type-specialized") and check_id not in CHECKS:
             check_id = check_id.replace("-type-specialized", "-type-changed")
         check_id = RENAMES.get(check_id, check_id)
-    return check_id if check_id in CHECKS else None
+    return (check_id if check_id in CHECKS else None), kind
 
 
-def schema_changes(ctx, direction: str, root: str, node: PairDiff | None, subject: str, operation: str
-                   ) -> Iterator[Change]:
-    """Changes below one schema root; ``subject`` names the root in messages."""
-    if node is None:
-        return
-    for path, delta, _ in ctx.comparer.walk(node, ctx.seen.setdefault((direction, root), set())):
-        check_id = change_id(direction, root, path, delta)
-        if check_id is None:
-            continue
-        where = "/".join(str(p) for p in path)
-        noun = {"body": f"{direction} property", "parameter": "property", "header": "property"}[root]
-        head = f"{subject}, {noun} '{where}'" if where else subject
-        text = describe(delta) if delta.kind not in PROPERTY_KINDS else delta.kind.replace("-", " ")
-        yield Change(check_id, f"{head}: {text}", delta.at, operation)
+def _group(root) -> tuple[str, str, bool]:
+    return root.direction, root.root, root.parameter is not None and root.parameter.location == "header"
 
+
+def run(ctx) -> Iterator[Change]:
+    """Every schema change under every operation in scope: each once, with all the operations it affects."""
+    groups: dict[tuple, list] = {}
+    for root in ctx.schema_roots():
+        if root.node.changed:
+            groups.setdefault(_group(root), []).append(root)
+    labels = list(ctx.operation_order)
+    today = ctx.policy.today
+    operation_lists: dict[int, list[str]] = {}  # many changes share one set of operations
+    for members in groups.values():
+        found = reach([(m.node, ctx.operation_order[m.operation]) for m in members])
+        changes: dict[tuple[str, int], list] = {}
+        for state, (index, path) in found.first.items():
+            m = members[index]
+            bits = found.operations.get(state, 0)
+            for delta in found.nodes[state[0]].local:
+                full = path + delta.path
+                check_id, kind = change_id(m.direction, m.root, full, delta, m.parameter, m.policy_days, today)
+                if check_id is None:
+                    continue
+                entry = changes.get((check_id, id(delta)))
+                if entry is not None:
+                    entry[1] |= bits
+                    continue
+                where = "/".join(str(p) for p in full)
+                noun = {"body": f"{m.direction} property", "parameter": "property", "header": "property"}[m.root]
+                head = f"{m.subject}, {noun} '{where}'" if where else m.subject
+                text = describe(delta, kind, m.policy_days) if delta.kind not in PROPERTY_KINDS else \
+                    delta.kind.replace("-", " ")
+                changes[(check_id, id(delta))] = [Change(check_id, f"{head}: {text}", delta.at, m.operation), bits]
+        for change, bits in changes.values():
+            ops = operation_lists.get(bits)
+            if ops is None:
+                ops = operation_lists[bits] = [labels[i] for i in indexes(bits)]
+            change.operations = list(ops) or [change.operation]
+            change.operation = change.operations[0]
+            yield change

@@ -9,6 +9,7 @@ from typing import Iterator
 
 from ...model.messages import security_requirements
 from ..context import DiffContext
+from ..words import setting
 from . import INFO, Change, declare
 
 declare("security", [
@@ -84,7 +85,7 @@ def _components(ctx: DiffContext) -> Iterator[Change]:
         at = (b.document, b.pointer)
         if a.type != b.type:
             yield Change("api-security-component-type-changed", f"security scheme '{name}': type changed from "
-                                                                f"{a.type} to {b.type}", at)
+                                                                f"{setting(a.type)} to {setting(b.type)}", at)
         a_flows = a.node.get("flows") if isinstance(a.node.get("flows"), dict) else {}
         b_flows = b.node.get("flows") if isinstance(b.node.get("flows"), dict) else {}
         for flow in sorted(a_flows.keys() & b_flows.keys()):
