@@ -10,7 +10,7 @@ is changed (no tags are added: recorded resources are never created again, so th
 from __future__ import annotations
 
 import sys
-from typing import Any, TextIO
+from typing import Any
 
 from ..source.errors import InputError
 from .account import Context, Known, account_body_marker, compare, operations_differ
@@ -25,7 +25,7 @@ from .state.store import StateStore, load, save
 
 
 def adopt(desired: Desired, store: StateStore, api_id: str, region: str | None, endpoint_url: str | None,
-          lock_timeout: float, out: TextIO = sys.stdout) -> int:
+          lock_timeout: float) -> int:
     graph = desired.graph
     region = resolve_region(region)
     with store.lock("import", lock_timeout):
@@ -47,7 +47,7 @@ def adopt(desired: Desired, store: StateStore, api_id: str, region: str | None, 
         if existing is not None:
             state.serial = existing.serial
         save(store, state)
-    out.write("\n".join(report) + f"\n\nWrote {store.label}: `apictl plan --stage {graph.stage} --state "
+    sys.stdout.write("\n".join(report) + f"\n\nWrote {store.label}: `apictl plan --stage {graph.stage} --state "
               f"{store.label}` shows what differs, `apictl deploy` makes the account match the config.\n")
     return 0
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import signal
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, TextIO
+from typing import Any, Callable
 
 from ..progress import track
 from ..source.errors import InputError
@@ -40,9 +40,9 @@ class DeploySettings:
     show_progress: bool = False  # a bar on a terminal (see apictl.progress)
 
 
-def deploy(desired: Desired, store: StateStore, settings: DeploySettings, out: TextIO = sys.stdout,
-           err: TextIO = sys.stderr) -> int:
-    """Exit code: 0 deployed, 1 an AWS call failed (the state records what was done); input errors raise."""
+def deploy(desired: Desired, store: StateStore, settings: DeploySettings) -> int:
+    """Exit code: 0 deployed, 1 an AWS call failed (the state records what was done); input errors raise.
+    The log goes to ``sys.stdout`` as it is at each write (a progress bar may redirect it)."""
     graph = desired.graph
     if contains_intrinsic(graph.body):
         raise InputError("the spec uses CloudFormation intrinsic functions (Fn::Sub, Ref...), which only "
@@ -54,22 +54,26 @@ def deploy(desired: Desired, store: StateStore, settings: DeploySettings, out: T
         _check_deployable(state, graph, store.label)
         state = state or empty_state(graph)
         save(store, state)  # the state can be written: checked before the first AWS call
-        out.write(f"State: {store.label} (locked; {len(state.resources)} resources recorded)\n")
+        sys.stdout.write(f"State: {store.label} (locked; {len(state.resources)} resources recorded)\n")
         service = "apigateway" if graph.api_type == "rest" else "apigatewayv2"
         clients = make_clients(service, region, settings.endpoint_url)
         try:
-            plan = _refreshed_plan(clients, desired, state, settings.refresh, out)
+            plan = _refreshed_plan(clients, desired, state, settings.refresh)
         except aws_errors() as exc:
             if is_credentials_error(exc):
                 raise InputError(f"AWS credentials: {describe(exc)}") from None
-            err.write(f"apictl: error: refresh failed (reading the account): {describe(exc)}\n"
+            sys.stderr.write(f"apictl: error: refresh failed (reading the account): {describe(exc)}\n"
                       f"apictl: nothing was changed; the state in {store.label} is as it was\n")
             return 1
-        run = _Run(desired, plan, store, out, err)
+        run = _Run(desired, plan, store)
         applier_class = _applier_class(graph.api_type)
         applier = applier_class(clients, desired, plan.state or empty_state(graph),
-                                save=lambda s: save(store, s), note=lambda line: print(f"  note: {line}", file=out))
+                                save=lambda s: save(store, s), note=_note)
         return run.apply(applier, region, settings.show_progress)
+
+
+def _note(line: str) -> None:
+    sys.stdout.write(f"  note: {line}\n")
 
 
 def _check_deployable(state: State | None, graph: Any, label: str) -> None:
@@ -83,7 +87,7 @@ def _check_deployable(state: State | None, graph: Any, label: str) -> None:
                          "wrote, or `apictl import` to record an existing API", label)
 
 
-def _refreshed_plan(clients: Any, desired: Desired, state: State, refresh: bool, out: TextIO) -> Plan:
+def _refreshed_plan(clients: Any, desired: Desired, state: State, refresh: bool) -> Plan:
     from .render import drift_lines
 
     if refresh and state.resources:
@@ -92,7 +96,7 @@ def _refreshed_plan(clients: Any, desired: Desired, state: State, refresh: bool,
         refreshed, drift = read_account(clients, desired, state)
         plan = make_plan(desired.graph, refreshed, drift, refreshed=True)
         if drift:
-            out.write("\n".join(drift_lines(plan)) + "\n\n")
+            sys.stdout.write("\n".join(drift_lines(plan)) + "\n\n")
         return plan
     return make_plan(desired.graph, state)
 
@@ -110,8 +114,8 @@ def _applier_class(api_type: str) -> type[Applier]:
 class _Run:
     """One walk over the plan, with the account of what was done for the failure report."""
 
-    def __init__(self, desired: Desired, plan: Plan, store: StateStore, out: TextIO, err: TextIO):
-        self.desired, self.plan, self.store, self.out, self.err = desired, plan, store, out, err
+    def __init__(self, desired: Desired, plan: Plan, store: StateStore):
+        self.desired, self.plan, self.store = desired, plan, store
         self.done: list[str] = []
 
     def apply(self, applier: Applier, region: str, show_progress: bool = False) -> int:
@@ -125,7 +129,7 @@ class _Run:
                 self._done(action, what, applier)
             current = None
             for d in applier.delete_deposed():
-                self.out.write(f"  - {d.address} ({d.type}): deleted the replaced object {d.physical_id}\n")
+                sys.stdout.write(f"  - {d.address} ({d.type}): deleted the replaced object {d.physical_id}\n")
                 self.done.append(f"- {d.address} (replaced object {d.physical_id})")
             applier.save()
         except KeyboardInterrupt:
@@ -149,9 +153,9 @@ class _Run:
         physical = applier.physical.get(action.address) if action.action != "delete" else None
         if what == "adopted":
             what = "adopted (it existed with this resource's apictl identity)"
-        self.out.write(f"{action.symbol:>3} {action.address} ({action.type}): {what}{how}"
+        sys.stdout.write(f"{action.symbol:>3} {action.address} ({action.type}): {what}{how}"
                        f"{' -> ' + physical if physical else ''}\n")
-        self.out.flush()
+        sys.stdout.flush()
         self.done.append(f"{action.symbol} {action.address}")
 
     def _hint(self, current: Action | None, exc: BaseException) -> str | None:
@@ -162,7 +166,7 @@ class _Run:
 
     def _report(self, current: Action | None, reason: str, applier: Applier, state_failed: bool = False,
                 hint: str | None = None) -> None:
-        self.out.flush()
+        sys.stdout.flush()
         where = f"{current.address} ({current.action})" if current else "the end (deleting replaced objects)"
         started = self.plan.actions.index(current) if current else len(self.plan.actions)
         not_done = [f"{a.symbol} {a.address}" for a in self.plan.actions[started:]]
@@ -178,17 +182,17 @@ class _Run:
         else:
             lines.append(f"apictl: the state in {self.store.label} records every resource that exists; run the same "
                          "`apictl deploy` again to finish")
-        self.err.write("\n".join(lines) + "\n")
+        sys.stderr.write("\n".join(lines) + "\n")
 
     def _summary(self, applier: Applier, region: str) -> None:
         counts = self.plan.counts()
         g = self.desired.graph
         adopted = f" ({len(applier.adopted)} of them adopted)" if applier.adopted else ""
-        self.out.write(f"\nDeployed stage '{g.stage}' of '{g.title}': {counts['create']} created{adopted}, "
+        sys.stdout.write(f"\nDeployed stage '{g.stage}' of '{g.title}': {counts['create']} created{adopted}, "
                        f"{counts['update']} updated, {counts['replace']} replaced, {counts['delete']} deleted "
                        f"({len(self.plan.unchanged)} unchanged). State: {self.store.label}\n")
         api_id = applier.physical.get("RestApi") or applier.physical.get("HttpApi")
-        self.out.write(f"API id: {api_id}; invoke URL: https://{api_id}.execute-api.{region}.amazonaws.com"
+        sys.stdout.write(f"API id: {api_id}; invoke URL: https://{api_id}.execute-api.{region}.amazonaws.com"
                        f"{'' if g.stage == '$default' else '/' + g.stage}\n")
 
 
