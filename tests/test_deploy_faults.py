@@ -54,14 +54,14 @@ def _env() -> dict:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 
 
-def _deploy(project: Path, proxy: FaultProxy, stage: str, state: Path) -> subprocess.Popen:
+def _deploy(project: Path, proxy: FaultProxy, stage: str, state: Path, **env: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "apictl", "deploy", "--stage", stage, "--state", str(state),
-                             "--endpoint-url", proxy.url], cwd=project, env=_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                             "--endpoint-url", proxy.url], cwd=project, env={**_env(), **env},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _run(project: Path, proxy: FaultProxy, stage: str, state: Path) -> tuple[int, str, str]:
-    proc = _deploy(project, proxy, stage, state)
+def _run(project: Path, proxy: FaultProxy, stage: str, state: Path, **env: str) -> tuple[int, str, str]:
+    proc = _deploy(project, proxy, stage, state, **env)
     out, err = proc.communicate(timeout=300)
     return proc.returncode, out, err
 
@@ -238,7 +238,7 @@ def test_a_server_that_keeps_failing_makes_nothing_twice_and_says_what_was_done(
     reset(moto)
     state.unlink()
     proxy.arm(always=("PUT /restapis/{id}", "500"))  # the body never goes in
-    code, out, err = _run(project, proxy, "prod", state)
+    code, out, err = _run(project, proxy, "prod", state, AWS_MAX_ATTEMPTS="2")  # give up after one retry
     proxy.disarm()
     assert code == 1, out + err
     assert "apictl: error: deploy failed at RestApi (create): InternalFailure" in err

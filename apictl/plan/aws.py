@@ -55,10 +55,18 @@ def make_clients(service: str, region: str, endpoint_url: str | None = None) -> 
               "user_agent_extra": "apictl"}
     session = boto3.session.Session()
     read = session.client(service, region_name=region, endpoint_url=endpoint_url, config=Config(
-        retries={"mode": "standard", "max_attempts": READ_ATTEMPTS}, **common))
+        retries=read_retries(), **common))
     once = session.client(service, region_name=region, endpoint_url=endpoint_url, config=Config(
         retries={"mode": "standard", "total_max_attempts": 1}, **common))
     return Clients(read=read, once=once)
+
+
+def read_retries() -> dict:
+    """botocore's retry settings for idempotent calls: standard mode, READ_ATTEMPTS attempts, unless
+    the user's AWS_RETRY_MODE / AWS_MAX_ATTEMPTS say otherwise (as they would for any AWS tool)."""
+    attempts = os.environ.get("AWS_MAX_ATTEMPTS", "")
+    return {"mode": os.environ.get("AWS_RETRY_MODE") or "standard",
+            "max_attempts": int(attempts) if attempts.isdigit() and int(attempts) > 0 else READ_ATTEMPTS}
 
 
 def error_code(exc: BaseException) -> str:

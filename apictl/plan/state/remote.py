@@ -52,8 +52,7 @@ class S3Store:
         from botocore.config import Config
 
         return boto3.session.Session().client(service, region_name=resolve_region(self._region), config=Config(
-            retries={"mode": "standard", "max_attempts": aws.READ_ATTEMPTS},
-            connect_timeout=aws.CONNECT_TIMEOUT, read_timeout=aws.READ_TIMEOUT))
+            retries=aws.read_retries(), connect_timeout=aws.CONNECT_TIMEOUT, read_timeout=aws.READ_TIMEOUT))
 
     @property
     def s3(self) -> Any:
