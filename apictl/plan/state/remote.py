@@ -24,7 +24,7 @@ from ...source.errors import InputError
 from ..aws import aws_errors, describe, error_code, resolve_region
 from .lock import POLL_SECONDS, LockInfo, locked_error
 
-DIGEST_READ_ATTEMPTS = 10  # S3 may serve an older object for a moment after a write
+DIGEST_READ_ATTEMPTS = 8  # reads (0.1 s, 0.2 s, ... apart) before a state unlike its digest is refused
 
 
 class S3Store:
@@ -83,7 +83,7 @@ class S3Store:
             digest = hashlib.md5(body).hexdigest() if body is not None else None
             if expected is None or digest == expected:
                 break
-            time.sleep(0.2 * (attempt + 1))
+            time.sleep(0.1 * (attempt + 1))
         else:
             raise InputError(f"the state object does not have the content its digest in DynamoDB table "
                              f"{self.lock_table} says (expected MD5 {expected}, got {digest or 'no object'}): S3 may "
