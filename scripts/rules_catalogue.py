@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from apictl.lint.registry import RULES, load_all_rules  # noqa: E402
+from apictl.lint.registry import RETIRED, RULES, load_all_rules  # noqa: E402
 
 
 def cell(text: str) -> str:
@@ -26,6 +26,10 @@ def render() -> str:
             lines += ["", f"## {family}", "", "| id | level | summary | fix |", "| --- | --- | --- | --- |"]
         # the anchor lets editors (apictl lsp) and reports link to one rule: docs/rules.md#<rule-id>
         lines.append(f'| <a id="{rule.id}"></a>`{rule.id}` | {rule.level} | {cell(rule.summary)} | {cell(rule.fix)} |')
+    if RETIRED:
+        lines += ["", "## retired", "", "Naming these in apictl.yaml is harmless; they report nothing.", "",
+                  "| id | why |", "| --- | --- |"]
+        lines += [f'| <a id="{rule_id}"></a>`{rule_id}` | {cell(reason)} |' for rule_id, reason in sorted(RETIRED.items())]
     return "\n".join(lines) + "\n"
 
 

@@ -103,7 +103,7 @@ def test_template_api_type_comes_from_the_resource(write):
 
 def test_api_type_flag_overrides_the_inference():
     inferred = run_apictl("validate", str(ECOMMERCE))
-    assert inferred.returncode == 0 and "REST API (root has" in inferred.stdout
+    assert inferred.returncode == 0 and "REST API (GET /products integration has passthroughBehavior" in inferred.stdout
     forced = _items(run_apictl("validate", str(ECOMMERCE), "--api-type", "http", "-f", "json"))
     ids = {i["id"] for i in forced}
     assert {"apigw-extension-wrong-api-type", "apigw-field-wrong-api-type", "apigw-integration-field-missing"} <= ids

@@ -100,11 +100,6 @@ CASES = {
     "apigw-security-scheme-unsupported": (
         H + op(LAMBDA) + "components:\n  securitySchemes:\n    Bearer:\n      type: http  # <-\n      scheme: bearer\n",
         H + op(LAMBDA) + "components:\n  securitySchemes:\n    Key: {type: apiKey, name: x-api-key, in: header}\n", {}),
-    "apigw-root-security-ignored": (
-        H + "security:  # <-\n  - Key: []\n" + op(LAMBDA)
-            + "components:\n  securitySchemes:\n    Key: {type: apiKey, name: x-api-key, in: header}\n",
-        H + op(LAMBDA, "security:\n  - Key: []")
-            + "components:\n  securitySchemes:\n    Key: {type: apiKey, name: x-api-key, in: header}\n", {}),
     "apigw-http-multiple-security": (
         H + op(HTTP_LAMBDA, "security:  # <-\n  - Jwt: []\n  - Iam: []")
             + "components:\n  securitySchemes:\n    Jwt: {type: oauth2, flows: {}}\n"
@@ -194,6 +189,47 @@ CASES = {
                "  application/json: '{\"ip\": \"$context.sourceIp\"}'  # <-"),
         H + op(f"type: aws\nhttpMethod: POST\nuri: {L}\nrequestTemplates:\n"
                "  application/json: '{\"ip\": \"$context.identity.sourceIp\"}'"), {}),
+    "apigw-builtin-model-ref": (
+        H + op(LAMBDA).replace("responses: {'200': {description: ok}}",
+                               "responses:\n        '200':\n          description: ok\n          content:\n"
+                               "            application/json:\n              schema: {$ref: '#/components/schemas/Empty'}"
+                               "  # <-"),
+        H + op(LAMBDA).replace("responses: {'200': {description: ok}}",
+                               "responses:\n        '200':\n          description: ok\n          content:\n"
+                               "            application/json:\n              schema: {$ref: '#/components/schemas/Empty'}")
+            + "components: {schemas: {Empty: {type: object}}}\n", {}),
+    "apigw-integration-missing": (
+        H + "paths:\n  /a:\n    get:  # <-\n      operationId: a\n      responses: {'200': {description: ok}}\n"
+            "x-amazon-apigateway-api-key-source: HEADER\n",
+        H + op("type: mock"), {}),
+    "apigw-response-header-undeclared": (
+        H + op(f"type: aws\nhttpMethod: POST\nuri: {L}\nresponses:\n  default:\n    statusCode: '200'\n"
+               "    responseParameters:\n      method.response.header.X-Id: integration.response.header.id  # <-"),
+        H + op(f"type: aws\nhttpMethod: POST\nuri: {L}\nresponses:\n  default:\n    statusCode: '200'\n"
+               "    responseParameters:\n      method.response.header.X-Id: integration.response.header.id").replace(
+            "responses: {'200': {description: ok}}",
+            "responses: {'200': {description: ok, headers: {x-id: {schema: {type: string}}}}}"), {}),
+    "apigw-policy-too-large": (
+        H + "x-amazon-apigateway-policy:  # <-\n  Version: '2012-10-17'\n  Statement:\n"
+            + "".join(f"    - {{Effect: Allow, Principal: '*', Action: execute-api:Invoke, Resource: 'execute-api:/{i:03}/"
+                      f"{'x' * 60}'}}\n" for i in range(80)) + op(LAMBDA),
+        H + "x-amazon-apigateway-policy:\n  Version: '2012-10-17'\n  Statement:\n"
+            + "".join(f"    - {{Effect: Allow, Principal: '*', Action: execute-api:Invoke, Resource: 'execute-api:/{i:03}/"
+                      f"{'x' * 60}'}}\n" for i in range(50)) + op(LAMBDA), {}),
+    "apigw-model-too-large": (
+        H + op(LAMBDA) + "components:\n  schemas:\n    Big:  # <-\n      type: object\n      description: '"
+            + "x" * (401 * 1024) + "'\n",
+        H + op(LAMBDA) + "components:\n  schemas:\n    Big:\n      type: object\n      description: '"
+            + "x" * (399 * 1024) + "'\n", {}),
+    "apigw-reserved-path": (
+        H + op(LAMBDA, path="/ping").replace("  /ping:", "  /ping:  # <-"), H + op(LAMBDA, path="/health"), {}),
+    "apigw-authorizer-identity-mismatch": (
+        H + op(LAMBDA) + "components:\n  securitySchemes:\n    Auth:\n      type: apiKey\n      name: Authorization\n"
+            f"      in: header\n      x-amazon-apigateway-authorizer:\n        type: token\n        authorizerUri: {L}\n"
+            "        identitySource: method.request.header.X-Token  # <-\n",
+        H + op(LAMBDA) + "components:\n  securitySchemes:\n    Auth:\n      type: apiKey\n      name: X-Token\n"
+            f"      in: header\n      x-amazon-apigateway-authorizer:\n        type: token\n        authorizerUri: {L}\n"
+            "        identitySource: method.request.header.X-Token\n", {}),
 }
 
 
@@ -247,3 +283,12 @@ def test_rules_catalogue_is_up_to_date():
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run([sys.executable, str(root / "scripts" / "rules_catalogue.py"), "--check"])
     assert result.returncode == 0, "docs/rules.md is stale: run python scripts/rules_catalogue.py"
+
+
+def test_one_problem_gives_one_finding(tmp_path):
+    """No rule reports the same node twice (a shared integration, a stage variable missing in several stages,
+    an extension value the schema and a rule both check...)."""
+    for rule_id, (bad, _, options) in CASES.items():
+        options = {k: v for k, v in options.items() if k != "marker_line"}
+        places = [(f.document.display, f.pointer, f.rule) for f in lint(tmp_path, bad, **options)]
+        assert len(places) == len(set(places)), rule_id

@@ -25,7 +25,7 @@ def rules(
     """
     import json
 
-    from ..lint.registry import RULES, load_all_rules
+    from ..lint.registry import RETIRED, RULES, load_all_rules
     from ..source.errors import InputError
 
     load_all_rules()
@@ -46,6 +46,13 @@ def rules(
         typer.echo(f"\n{len(ordered)} rules. `apictl rules ID` explains one; override levels in apictl.yaml `rules:`.")
         return
     rule = RULES.get(rule_id)
+    if rule is None and rule_id in RETIRED:
+        if format == "json":
+            typer.echo(json.dumps({"id": rule_id, "retired": True, "rationale": RETIRED[rule_id]}, indent=2))
+        else:
+            typer.echo(f"{rule_id}  (retired)\n\nWhy: {RETIRED[rule_id]}\n\nNaming it in apictl.yaml is harmless: "
+                       "there is nothing left to report.")
+        return
     if rule is None:
         close = [r for r in RULES if rule_id in r or r in rule_id]
         hint = f" (did you mean {', '.join(sorted(close)[:3])}?)" if close else ""

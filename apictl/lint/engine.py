@@ -9,7 +9,7 @@ from ..config import Config
 from ..model import Api, build_api
 from ..source import SpecSource, format_pointer
 from ..source.document import Document
-from .findings import Finding
+from .findings import Finding, clip_values
 from .registry import CHECKS, LEVEL_RANK, RULES, load_all_rules
 
 INLINE_IGNORE = "x-apictl-ignore"
@@ -34,7 +34,8 @@ class LintContext:
         return self.api.document
 
     def finding(self, rule: str, message: str, pointer: tuple, document: Document | None = None) -> Finding:
-        return Finding(rule=rule, message=message, document=document or self.api.document, pointer=tuple(pointer))
+        return Finding(rule=rule, message=clip_values(message), document=document or self.api.document,
+                       pointer=tuple(pointer))
 
 
 @dataclass
@@ -84,6 +85,10 @@ def lint_source(source: SpecSource, config: Config, options: LintOptions | None 
                 continue
             finding.level = level
             findings.append(finding)
+    branch = source.embedded.branch if source.embedded else ""
+    if branch:  # the same body pointer exists in each branch: say which one
+        for finding in findings:
+            finding.message = f"{finding.message} ({branch})"
     kept, suppressed = _filter(findings, config, baseline or set())
     kept.sort(key=_sort_key)
     return LintResult(source=source, api=api, findings=_dedupe(kept), suppressed=suppressed)

@@ -1,6 +1,7 @@
 """A finding: one problem at one place."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..source.document import Document
@@ -17,3 +18,23 @@ class Finding:
     @property
     def position(self) -> tuple[int, int]:
         return self.document.position(self.pointer)
+
+
+MAX_VALUE_CHARS = 120  # of a value a message may echo (a template, a URI, a key...)
+MAX_MESSAGE_CHARS = 600
+_QUOTED = re.compile(r"""'[^'\n]{%d,}'|"[^"\n]{%d,}"|[^\s'"]{%d,}""" % ((MAX_VALUE_CHARS + 1,) * 3))
+
+
+def clip_values(message: str) -> str:
+    """The message with every quoted value (and every unbroken run of characters) longer than
+    MAX_VALUE_CHARS cut to that length, and the whole at most MAX_MESSAGE_CHARS: a finding points at a
+    value, it never reprints a 300 KB template."""
+    def cut(m: re.Match) -> str:
+        text = m.group(0)
+        quote = text[0] if text[0] in "'\"" else ""
+        return text[: MAX_VALUE_CHARS - 3] + "..." + quote
+    message = _QUOTED.sub(cut, message)
+    if "\n" in message:
+        message = " ".join(line.strip() for line in message.splitlines() if line.strip())
+        message = _QUOTED.sub(cut, message)
+    return message if len(message) <= MAX_MESSAGE_CHARS else message[: MAX_MESSAGE_CHARS - 3] + "..."

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from ..model.api import ANY_METHOD, EXTENSION_PREFIX, Api
 from ..source.document import Document
-from ..source.intrinsics import is_intrinsic, substitute
+from ..source.intrinsics import branch_label, is_intrinsic, substitute
 
 SCHEMA_FOLDER = Path(__file__).parent / "schemas"
 REFERENCE = "gateway-extensions.md"
@@ -49,29 +49,35 @@ def extension_index() -> dict[str, ExtensionInfo]:
     }
 
 
-def _inline_file_refs(node: Any) -> Any:
-    """Schemas name each other by file (``{"$ref": "integration.json"}``): inline them."""
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.endswith(".json") and len(node) == 1:
-            return load_schema(ref)
-        return {k: _inline_file_refs(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_inline_file_refs(v) for v in node]
-    return node
+SCHEMA_BASE_URI = "https://apictl.invalid/schemas/"  # never fetched: every schema file is in the registry
 
 
-@lru_cache(maxsize=None)
 def load_schema(file_name: str) -> dict:
-    schema = json.loads((SCHEMA_FOLDER / file_name).read_text(encoding="utf-8"))
-    return _inline_file_refs(schema)
+    return _schema_files()[file_name]
+
+
+@lru_cache(maxsize=1)
+def _schema_files() -> dict[str, dict]:
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SCHEMA_FOLDER.glob("*.json"))
+            if p.name != "index.json"}
+
+
+@lru_cache(maxsize=1)
+def schema_registry():
+    """Every schema file under its own URI, so ``{"$ref": "integration.json"}`` (and the ``#/$defs/...``
+    inside the file it names) resolves the way it reads."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Registry([(SCHEMA_BASE_URI + name, schema) for name, schema in _schema_files().items()])
 
 
 @lru_cache(maxsize=None)
 def extension_validator(name: str):
     import jsonschema_rs
 
-    return jsonschema_rs.validator_for(load_schema(extension_index()[name].schema_file))
+    file_name = extension_index()[name].schema_file
+    return jsonschema_rs.validator_for(load_schema(file_name), registry=schema_registry(),
+                                       base_uri=SCHEMA_BASE_URI + file_name)
 
 
 @dataclass
@@ -82,17 +88,20 @@ class Site:
     document: Document
     pointer: tuple
     node: dict
+    branch: tuple = ()  # the Fn::If choices it sits under (source.intrinsics.Choice)
+
+    def where(self, message: str) -> str:
+        """The message, naming the Fn::If branch the site is in (if any)."""
+        return f"{message} ({branch_label(self.branch)})" if self.branch else message
 
 
 def extension_sites(api: Api) -> list[Site]:
     doc = api.document
     data = api.data
     sites = [Site("root", doc, (), data)]
-    for path, item in api.paths.items():
-        item_doc, item_ptr, node = api.deref(doc, item, ("paths", path))
-        if isinstance(node, dict):
-            sites.append(Site("path-item", item_doc, item_ptr, node))
-    sites += [Site("operation", op.document, op.pointer, op.node) for op in api.operations]
+    sites += [Site("path-item", item_doc, item_ptr, node, branch)
+              for _, item_doc, item_ptr, node, branch in api.path_items()]
+    sites += [Site("operation", op.document, op.pointer, op.node, op.branch) for op in api.operations]
     sites += [Site("security-scheme", s.document, s.pointer, s.node) for s in api.security_schemes.values()]
     if isinstance(data.get("components"), dict):
         sites.append(Site("components", doc, ("components",), data["components"]))
@@ -166,3 +175,15 @@ def strings_in(node: Any, pointer: tuple) -> Iterator[tuple[tuple, str]]:
 
 def rationale(section: str, text: str) -> str:
     return f"{text} (reference: {REFERENCE} section {section})"
+
+
+# Every REST API has the models Empty and Error from its creation: import resolves a $ref to them without the
+# document defining them (AWS's own samples rely on it)
+BUILTIN_MODELS = ("Empty", "Error")
+
+
+def builtin_model_ref(api: Api, document: Document, ref: str) -> bool:
+    """A $ref to a built-in REST model that the document does not define, which API Gateway resolves."""
+    if not (api.targets_gateway and api.api_type == "rest" and document is api.document):
+        return False
+    return ref in {f"#/{'/'.join(api.schemas_pointer)}/{name}" for name in BUILTIN_MODELS}

@@ -6,7 +6,7 @@ declared in a rule table, so ``apictl rules`` can list and explain each one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 LEVELS = ("error", "warning", "info")
@@ -26,6 +26,7 @@ class Rule:
 
 RULES: dict[str, Rule] = {}
 CHECKS: list[tuple[tuple[str, ...], Callable]] = []
+RETIRED: dict[str, str] = {}  # rule id -> why it no longer exists (configs that name it keep working)
 
 
 def declare(*rules: Rule) -> None:
@@ -35,6 +36,14 @@ def declare(*rules: Rule) -> None:
         if r.level not in LEVELS:
             raise ValueError(f"rule {r.id}: bad level {r.level}")
         RULES[r.id] = r
+
+
+def retire(rule_id: str, reason: str) -> None:
+    """A rule that was removed: ``apictl rules ID`` explains why, and ``rules:``/``ignore:`` entries naming
+    it are accepted (they have nothing left to do)."""
+    if rule_id in RULES:
+        raise ValueError(f"rule {rule_id} is declared and retired")
+    RETIRED[rule_id] = reason
 
 
 def check(*rule_ids: str) -> Callable:

@@ -13,7 +13,7 @@ from ..report import FORMATS, Report, ReportItem, RuleInfo, render
 from ..source import SpecSource, format_pointer, open_spec
 from ..source.errors import InputError
 from .engine import LintOptions, LintResult, lint_source, read_baseline, write_baseline
-from .registry import LEVEL_RANK, RULES, load_all_rules
+from .registry import LEVEL_RANK, RETIRED, RULES, load_all_rules
 
 DEFAULT_BASELINE = ".apictl-baseline.json"
 
@@ -46,7 +46,7 @@ def run_validate(opts: ValidateOptions) -> int:
     first = Path(opts.files[0]).parent if opts.files and not opts.files[0].startswith("git:") else Path.cwd()
     config = load_config(opts.config, start=first)
     load_all_rules()
-    check_rule_ids(config, set(RULES))
+    check_rule_ids(config, set(RULES) | set(RETIRED))
     files = list(opts.files) or _config_specs(config)
     if not files:
         raise InputError("no files given, and no `specs:` list in apictl.yaml")
@@ -61,20 +61,22 @@ def run_validate(opts: ValidateOptions) -> int:
     checked: list[str] = []
     notes: list[str] = []
     for name in track(files, "Validating", enabled=not opts.quiet and len(files) >= VALIDATE_FILES):
+        unreadable = len(input_errors)
         try:
             sources = open_spec(name, allow_remote=opts.allow_remote, root_folder=str(opts.root) if opts.root else None,
-                                max_bytes=opts.max_file_size * 1024 * 1024)
+                                max_bytes=opts.max_file_size * 1024 * 1024, errors=input_errors)
         except InputError as exc:
             input_errors.append(exc)
             continue
+        unreadable = len(input_errors) > unreadable  # a file the template names could not be read
         if opts.only_openapi:
             sources = [s for s in sources if _looks_like_openapi(s)]
         if not sources and opts.only_openapi:
             continue  # pre-commit passes every YAML file: the others are not ours to mention
         checked.append(name)
-        if not sources:
+        if not sources and not unreadable:
             notes.append(f"{name}: no API found (a template without AWS::Serverless::Api/HttpApi, "
-                         "AWS::ApiGateway::RestApi or AWS::ApiGatewayV2::Api with an inline body)")
+                         "AWS::ApiGateway::RestApi or AWS::ApiGatewayV2::Api with a body or a local DefinitionUri)")
             continue
         for source in sources:
             result = lint_source(source, config, LintOptions(api_type=opts.api_type, params=params), baseline)

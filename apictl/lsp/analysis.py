@@ -129,11 +129,18 @@ def lint_api(path: Path, texts: dict[str, str], configs: ConfigCache, part_of_ap
             result.issues.append(Issue(path, 0, 0, 0, 0, "warning", f"baseline not used: {exc.one_line()}"))
     options = LintOptions(params=dict(config.params))
     lines_of: dict[int, list[str]] = {}
-    for source in sources_in(root, reader):
+    unreadable: list[InputError] = []  # files the template names (DefinitionUri, AWS::Include) that cannot be read
+    for source in sources_in(root, reader, errors=unreadable):
         linted = lint_source(source, config, options, baseline)
         result.files.update(_files_of(source.workspace))
         for finding in linted.findings:
             result.issues.append(_issue(finding, lines_of))
+    for exc in unreadable:
+        line, col = max((exc.line or 1) - 1, 0), max((exc.column or 1) - 1, 0)
+        lines = root.text.split("\n")
+        start, end = token_range(lines, line, col)
+        result.issues.append(Issue(path, line, start, line, end, "error", exc.message,
+                                   lines[line] if line < len(lines) else ""))
     return result
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..source.document import Document
+from ..source.intrinsics import branch_label, if_branches
 from ..source.workspace import Workspace
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -21,6 +22,9 @@ INTEGRATIONS = "x-amazon-apigateway-integrations"
 EXTENSION_PREFIX = "x-amazon-apigateway-"
 
 HTTP_ONLY_ROOT_EXTENSIONS = ("x-amazon-apigateway-cors", "x-amazon-apigateway-importexport-version")
+# HTTP API exports write importexport-version; it is copied into REST definitions so often that it is the
+# weakest hint: any REST-only evidence outweighs it
+ROOT_HINT_WEIGHT = {"x-amazon-apigateway-importexport-version": 1}
 REST_ONLY_ROOT_EXTENSIONS = (
     "x-amazon-apigateway-api-key-source", "x-amazon-apigateway-binary-media-types",
     "x-amazon-apigateway-documentation", "x-amazon-apigateway-gateway-responses",
@@ -58,6 +62,7 @@ class Operation(Located):
     method: str  # lower-case verb, or "any" for x-amazon-apigateway-any-method
     node: dict
     parameters: list[Parameter] = field(default_factory=list)
+    branch: tuple = ()  # the Fn::If choices (source.intrinsics.Choice) the operation sits under, if any
 
     @property
     def operation_id(self) -> str | None:
@@ -75,6 +80,8 @@ class Operation(Located):
 
     @property
     def label(self) -> str:
+        if self.branch:
+            return f"{self.http_method} {self.path} ({branch_label(self.branch)})"
         return f"{self.http_method} {self.path}"
 
     @property
@@ -86,12 +93,14 @@ class Operation(Located):
 
 @dataclass(eq=False)
 class Integration(Located):
-    """An ``x-amazon-apigateway-integration`` (followed through a ``$ref``), or one entry of
-    ``components.x-amazon-apigateway-integrations`` (then ``operation`` is None)."""
+    """An ``x-amazon-apigateway-integration`` of an operation, or one entry of
+    ``components.x-amazon-apigateway-integrations`` (then ``operation`` is None and ``operations`` lists the
+    operations whose integration is a ``$ref`` to it). Each integration object is one Integration."""
 
     node: dict
     operation: Operation | None = None
     name: str = ""  # the key under components.x-amazon-apigateway-integrations
+    operations: list[Operation] = field(default_factory=list)  # every operation that uses it
 
     @property
     def type(self) -> str:
@@ -183,23 +192,47 @@ class Api:
     def deref(self, document: Document, node: Any, pointer: tuple) -> tuple[Document, tuple, Any]:
         return self.workspace.deref(document, node, pointer)
 
+    def alternatives(self, document: Document, node: Any, pointer: tuple,
+                     branch: tuple = ()) -> Iterator[tuple[Document, tuple, Any, tuple]]:
+        """(document, pointer, node, Fn::If choices) for each value a node takes once CloudFormation has
+        resolved it and API Gateway has followed its ``$ref``: each branch of an ``Fn::If`` (none for
+        ``AWS::NoValue``), a ``$ref`` followed. A plain node is its own single value."""
+        for ptr, value, choices in if_branches(node, pointer, branch):
+            doc, ptr, value = self.deref(document, value, ptr)
+            yield doc, ptr, value, choices
+
+    def path_items(self, items: dict | None = None,
+                   where: tuple = ("paths",)) -> Iterator[tuple[str, Document, tuple, dict, tuple]]:
+        """(path, document, pointer, path item, Fn::If choices) for every path item (of ``paths``, or of another
+        map of them such as ``webhooks``), through $refs and Fn::If."""
+        for path, item in (self.paths if items is None else items).items():
+            for doc, ptr, node, choices in self.alternatives(self.document, item, where + (path,)):
+                if isinstance(node, dict):
+                    yield str(path), doc, ptr, node, choices
+
     def integrations(self) -> list[Integration]:
-        """Every integration: the reusable ones under components first, then each operation's own
-        (an operation whose integration is a ``$ref`` to a reusable one is listed with it)."""
-        out = []
+        """Every integration object once: the reusable ones under components first (with the operations that
+        $ref them), then each operation's own (each branch of an ``Fn::If`` one)."""
+        out: list[Integration] = []
+        by_place: dict[tuple[int, tuple], Integration] = {}
         components = self.data.get("components")
         shared = components.get(INTEGRATIONS) if isinstance(components, dict) else None
         if isinstance(shared, dict):
             for name, node in shared.items():
                 if isinstance(node, dict):
-                    out.append(Integration(self.document, ("components", INTEGRATIONS, name), node, None, str(name)))
+                    integ = Integration(self.document, ("components", INTEGRATIONS, name), node, None, str(name))
+                    by_place[(id(self.document), integ.pointer)] = integ
+                    out.append(integ)
         for op in self.operations:
             raw = op.node.get(INTEGRATION)
-            if not isinstance(raw, dict):
-                continue
-            doc, ptr, node = self.deref(op.document, raw, op.pointer + (INTEGRATION,))
-            if isinstance(node, dict) and "$ref" not in node:
-                out.append(Integration(doc, ptr, node, op))
+            for doc, ptr, node, _ in self.alternatives(op.document, raw, op.pointer + (INTEGRATION,)):
+                if not isinstance(node, dict) or "$ref" in node:
+                    continue
+                integ = by_place.get((id(doc), ptr))
+                if integ is None:
+                    integ = by_place[(id(doc), ptr)] = Integration(doc, ptr, node, op)
+                    out.append(integ)
+                integ.operations.append(op)
         return out
 
     def request_body_schemas(self, op: Operation) -> list[tuple[Document, tuple, Any]]:
@@ -264,26 +297,23 @@ def _collect_webhooks(api: Api) -> None:
 
 
 def _path_item_operations(api: Api, items: dict, where: tuple, path_of) -> list[Operation]:
-    doc, out = api.document, []
-    for path, item in items.items():
-        item_doc, item_ptr, item_node = api.deref(doc, item, where + (path,))
-        if not isinstance(item_node, dict):
-            continue
+    out = []
+    for path, item_doc, item_ptr, item_node, item_branch in api.path_items(items, where):
         path_params = _parameters(api, item_doc, item_ptr, item_node.get("parameters"))
-        for method, op_node in item_node.items():
+        for method, raw in item_node.items():
             if method not in HTTP_METHODS and method != ANY_METHOD:
                 continue
-            op_doc, op_ptr, op_node = api.deref(item_doc, op_node, item_ptr + (method,))
-            if not isinstance(op_node, dict):
-                continue
-            own = _parameters(api, op_doc, op_ptr, op_node.get("parameters"))
-            merged = {p.key: p for p in path_params}
-            merged.update({p.key: p for p in own})
-            out.append(Operation(
-                document=op_doc, pointer=op_ptr, path=path_of(path),
-                method="any" if method == ANY_METHOD else method, node=op_node,
-                parameters=list(merged.values()),
-            ))
+            for op_doc, op_ptr, op_node, branch in api.alternatives(item_doc, raw, item_ptr + (method,), item_branch):
+                if not isinstance(op_node, dict):
+                    continue
+                own = _parameters(api, op_doc, op_ptr, op_node.get("parameters"))
+                merged = {p.key: p for p in path_params}
+                merged.update({p.key: p for p in own})
+                out.append(Operation(
+                    document=op_doc, pointer=op_ptr, path=path_of(path),
+                    method="any" if method == ANY_METHOD else method, node=op_node,
+                    parameters=list(merged.values()), branch=branch,
+                ))
     return out
 
 
@@ -324,7 +354,7 @@ def infer_api_type(api: Api) -> tuple[str, str]:
     if not hints:
         return "rest", "nothing HTTP-API specific found; REST is the default"
     kind = "http" if score["http"] > score["rest"] else "rest"
-    reason = next(r for k, _, r in hints if k == kind)
+    reason = max(((w, -i, r) for i, (k, w, r) in enumerate(hints) if k == kind))[2]  # the strongest, first on a tie
     other = "http" if kind == "rest" else "rest"
     if score[other]:
         reason += f"; outweighs {sum(1 for k, _, _ in hints if k == other)} {other.upper()} hint(s)"
@@ -332,8 +362,9 @@ def infer_api_type(api: Api) -> tuple[str, str]:
 
 
 REST_ONLY_INTEGRATION_FIELDS = ("requestTemplates", "responses", "passthroughBehavior", "contentHandling",
-                                "cacheKeyParameters", "cacheNamespace", "responseTransferMode")
-HTTP_ONLY_INTEGRATION_FIELDS = ("payloadFormatVersion", "integrationSubtype")
+                                "cacheKeyParameters", "cacheNamespace", "responseTransferMode", "integrationTarget",
+                                "integration-target")
+HTTP_ONLY_INTEGRATION_FIELDS = ("payloadFormatVersion", "integrationSubtype", "responseParameters")
 
 
 def api_type_hints(api: Api) -> list[tuple[str, int, str]]:
@@ -342,13 +373,15 @@ def api_type_hints(api: Api) -> list[tuple[str, int, str]]:
     hints: list[tuple[str, int, str]] = []
     for ext in HTTP_ONLY_ROOT_EXTENSIONS:
         if ext in data:
-            hints.append(("http", 2, f"root has {ext} (HTTP APIs only)"))
+            hints.append(("http", ROOT_HINT_WEIGHT.get(ext, 2), f"root has {ext} (HTTP APIs only)"))
     components = data.get("components")
     if isinstance(components, dict) and INTEGRATIONS in components:
         hints.append(("http", 3, f"components has {INTEGRATIONS} (HTTP APIs only)"))
     for ext in REST_ONLY_ROOT_EXTENSIONS:
         if ext in data:
             hints.append(("rest", 2, f"root has {ext} (REST APIs only)"))
+    if "/$default" in api.paths:
+        hints.append(("http", 3, "path /$default is the HTTP API default route"))
     seen: set[str] = set()
     for op in api.operations:
         integration = op.integration or {}
@@ -364,10 +397,32 @@ def api_type_hints(api: Api) -> list[tuple[str, int, str]]:
         if isinstance(kind, str) and kind.lower() in ("aws", "http", "mock") and "type" not in seen:
             seen.add("type")
             hints.append(("rest", 3, f"{op.label} integration has type {kind} (REST APIs only)"))
+        if op.method == "any" and "isDefaultRoute" in op.node and "isDefaultRoute" not in seen:
+            seen.add("isDefaultRoute")
+            hints.append(("http", 3, f"{op.label} has isDefaultRoute (HTTP APIs only)"))
     for scheme in api.security_schemes.values():
-        auth_type = str((scheme.authorizer or {}).get("type", "")).lower()
-        if auth_type == "jwt":
-            hints.append(("http", 3, f"security scheme '{scheme.name}' is a JWT authorizer (HTTP APIs only)"))
-        elif auth_type in ("token", "cognito_user_pools"):
-            hints.append(("rest", 3, f"security scheme '{scheme.name}' is a {auth_type} authorizer (REST APIs only)"))
+        hints += _authorizer_hints(scheme)
+    return hints
+
+
+HTTP_ONLY_AUTHORIZER_FIELDS = ("authorizerPayloadFormatVersion", "enableSimpleResponses", "jwtConfiguration")
+REST_ONLY_AUTHORIZER_FIELDS = ("identityValidationExpression", "providerARNs")
+
+
+def _authorizer_hints(scheme: SecurityScheme) -> list[tuple[str, int, str]]:
+    auth = scheme.authorizer or {}
+    auth_type = str(auth.get("type", "")).lower()
+    name = f"security scheme '{scheme.name}'"
+    if auth_type == "jwt":
+        return [("http", 3, f"{name} is a JWT authorizer (HTTP APIs only)")]
+    if auth_type in ("token", "cognito_user_pools"):
+        return [("rest", 3, f"{name} is a {auth_type} authorizer (REST APIs only)")]
+    hints = [("http", 3, f"{name} authorizer has {f} (HTTP APIs only)") for f in HTTP_ONLY_AUTHORIZER_FIELDS if f in auth]
+    hints += [("rest", 3, f"{name} authorizer has {f} (REST APIs only)") for f in REST_ONLY_AUTHORIZER_FIELDS if f in auth]
+    source = auth.get("identitySource")
+    first = source.split(",")[0].strip() if isinstance(source, str) else ""
+    if first.startswith(("method.request.", "stageVariables.", "context.")):
+        hints.append(("rest", 3, f"{name} reads identity source {first} (REST syntax)"))
+    elif first.startswith(("$request.", "$context.", "$stageVariables.")):
+        hints.append(("http", 3, f"{name} reads identity source {first} (HTTP API syntax)"))
     return hints

@@ -29,14 +29,20 @@ class SpecSource:
 
     @property
     def label(self) -> str:
+        if self.embedded and self.embedded.location:
+            return f"{self.document.display} ({self.embedded.label} in {self.embedded.template})"
         if self.embedded:
-            return f"{self.document.display} ({self.embedded.logical_id})"
+            return f"{self.document.display} ({self.embedded.label})"
         return self.document.display
 
 
 def open_spec(spec: str, *, allow_remote: bool = False, root_folder: str | None = None,
-              max_bytes: int = MAX_FILE_BYTES) -> list[SpecSource]:
-    """Open a spec given as a path or ``git:REF:path``. Templates may yield several APIs (or none)."""
+              max_bytes: int = MAX_FILE_BYTES, errors: list[InputError] | None = None) -> list[SpecSource]:
+    """Open a spec given as a path or ``git:REF:path``. Templates may yield several APIs (or none).
+
+    A file a template names (DefinitionUri, AWS::Include) that cannot be read raises an InputError placed
+    at the name in the template; with ``errors`` given, it is collected there and the other APIs of the
+    template are still returned."""
     if spec.startswith("git:"):
         from .git import GitReader, parse_git_spec, repository_root
 
@@ -56,15 +62,45 @@ def open_spec(spec: str, *, allow_remote: bool = False, root_folder: str | None 
         absolute = path.resolve() if path.exists() else path.absolute()
         reader = Reader(Path(root_folder) if root_folder else absolute.parent, max_bytes)
         root = reader.load(absolute, spec)
-    return sources_in(root, reader, allow_remote=allow_remote)
+    return sources_in(root, reader, allow_remote=allow_remote, errors=errors)
 
 
-def sources_in(root: Document, reader: Reader, *, allow_remote: bool = False) -> list[SpecSource]:
-    """The APIs of one loaded file: the spec itself, or each API inside a SAM/CloudFormation template."""
-    if is_template(root.data):
-        apis = find_embedded_apis(root.data)
-        return [
-            SpecSource(Workspace.from_document(embedded_document(root, api), reader, allow_remote=allow_remote), api)
-            for api in apis
-        ]
-    return [SpecSource(Workspace.from_document(root, reader, allow_remote=allow_remote))]
+def sources_in(root: Document, reader: Reader, *, allow_remote: bool = False,
+               errors: list[InputError] | None = None) -> list[SpecSource]:
+    """The APIs of one loaded file: the spec itself, or each API inside (or named by) a SAM/CloudFormation
+    template. A file the template names that cannot be read raises, or is collected in ``errors``."""
+    if not is_template(root.data):
+        return [SpecSource(Workspace.from_document(root, reader, allow_remote=allow_remote))]
+    sources = []
+    for api in find_embedded_apis(root.data):
+        if not api.location:
+            document = embedded_document(root, api)
+        else:
+            api.template = root.display
+            try:
+                document = _named_file(root, api, reader)
+            except InputError as exc:
+                if errors is None:
+                    raise
+                errors.append(exc)
+                continue
+        sources.append(SpecSource(Workspace.from_document(document, reader, allow_remote=allow_remote), api))
+    return sources
+
+
+def _named_file(template: Document, api: EmbeddedApi, reader: Reader) -> Document:
+    """The local file a template names for an API, read below the root folder like a $ref target."""
+    import posixpath
+    from pathlib import PurePosixPath
+
+    line, column = template.position(api.pointer)
+    path = Path(posixpath.normpath(str(PurePosixPath(template.path).parent / api.location)))
+    if not reader.contains(path):
+        raise InputError(f"'{api.location}' ({api.logical_id}) leaves the template's root folder {reader.root}; "
+                         "refused (pass --root to widen it)", template.display, line, column)
+    try:
+        return reader.load(path, reader.display(path))
+    except InputError as exc:
+        where = f" ({exc.line}:{exc.column})" if exc.line and (exc.line, exc.column) != (1, 1) else ""
+        raise InputError(f"'{api.location}' ({api.logical_id}): {exc.message}{where}", template.display, line,
+                         column) from None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator, NamedTuple
 
 _SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
 
@@ -72,3 +72,40 @@ def substitute(value: Any, params: dict[str, str]) -> Any:
 
 def sub_variables(template: str) -> list[str]:
     return [m.group(1).strip() for m in _SUB_VAR.finditer(template)]
+
+
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+class Choice(NamedTuple):
+    """One decision of an ``Fn::If``: which branch (1 true, 2 false) of the one at ``pointer``."""
+
+    pointer: tuple
+    index: int
+    condition: str
+
+
+def if_branches(node: Any, pointer: tuple, choices: tuple = ()) -> Iterator[tuple[tuple, Any, tuple]]:
+    """(pointer, value, choices) for each value ``node`` takes once CloudFormation resolves its ``Fn::If``s
+    (nested ones too); an ``AWS::NoValue`` branch is no value. Anything else is its own single value."""
+    if is_intrinsic(node) and "Fn::If" in node:
+        arg = node["Fn::If"]
+        if isinstance(arg, list) and len(arg) == 3:
+            condition = arg[0] if isinstance(arg[0], str) else "?"
+            for index in (1, 2):
+                yield from if_branches(arg[index], pointer + ("Fn::If", index),
+                                       choices + (Choice(pointer, index, condition),))
+            return
+    if node == NO_VALUE:
+        return
+    yield pointer, node, choices
+
+
+def branch_label(choices: tuple) -> str:
+    """'Fn::If IsProd: true branch' (nested ones joined with ' / ')."""
+    return " / ".join(f"Fn::If {c.condition}: {'true' if c.index == 1 else 'false'} branch" for c in choices)
+
+
+def exclusive(a: tuple, b: tuple) -> bool:
+    """True when two sets of choices can never hold together (another branch of the same Fn::If)."""
+    return any(x.pointer == y.pointer and x.index != y.index for x in a for y in b)

@@ -181,11 +181,16 @@ class PositionIndex:
             child = tree.find_child(node, key)
             if child is not None and child >= 0 and child != _NONE:
                 return child
-            return None
-        if tree.is_seq(node) and isinstance(segment, int):
+        elif tree.is_seq(node) and isinstance(segment, int):
             if 0 <= segment < tree.num_children(node):
                 return tree.child(node, segment)
-        return None
+        return node if _is_function_key(segment) else None
+
+
+def _is_function_key(segment: Any) -> bool:
+    """``Fn::If`` in a pointer where the YAML has the short form ``!If [...]``: the tagged node has no such
+    key, it is the function's argument itself."""
+    return isinstance(segment, str) and (segment.startswith("Fn::") or segment in ("Ref", "Condition"))
 
 
 _NONE = (1 << 64) - 1  # rapidyaml's NONE id as seen from Python (size_t(-1))
@@ -227,8 +232,7 @@ def _composed_child(node: Any, segment: Any) -> tuple[Any, Any] | None:
         for key, value in node.value:
             if isinstance(key, ScalarNode) and key.value == str(segment):
                 return key.start_mark, value
-        return None
-    if isinstance(node, SequenceNode) and isinstance(segment, int) and 0 <= segment < len(node.value):
+    elif isinstance(node, SequenceNode) and isinstance(segment, int) and 0 <= segment < len(node.value):
         item = node.value[segment]
         return item.start_mark, item
-    return None
+    return (node.start_mark, node) if _is_function_key(segment) else None

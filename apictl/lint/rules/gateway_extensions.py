@@ -3,7 +3,9 @@ place API Gateway reads it, and each one (and each integration/authorizer field)
 API type being linted."""
 from __future__ import annotations
 
-from ...model.api import EXTENSION_PREFIX
+from ...model.api import (EXTENSION_PREFIX, HTTP_ONLY_AUTHORIZER_FIELDS, HTTP_ONLY_INTEGRATION_FIELDS,
+                          REST_ONLY_AUTHORIZER_FIELDS, REST_ONLY_INTEGRATION_FIELDS)
+from ...source.intrinsics import if_branches
 from ..gateway import extension_index, extension_keys, extension_sites, extension_validator, rationale, \
     resolve_intrinsics
 from ..registry import Rule, check, declare
@@ -17,7 +19,10 @@ declare(
     Rule("apigw-extension-unknown-field", "warning", "An x-amazon-apigateway-* object has a field API Gateway does "
          "not know", "Fix the spelling of the field (names are case-sensitive) or remove it.", "gateway",
          example="x-amazon-apigateway-integration:\n  type: aws_proxy\n  httpMethod: POST\n  URI: arn:...",
-         rationale=rationale("1.14", "unknown fields are not read, so the setting you meant is silently missing")),
+         rationale=rationale("1.14, 1.9", "unknown fields are not read, so the setting you meant is silently missing. "
+                             "The fields API Gateway's own export writes are known even where the documentation "
+                             "lists fewer: x-amazon-apigateway-documentation createdDate and description are "
+                             "accepted on import, also with failOnWarnings")),
     Rule("apigw-extension-unknown", "warning", "An x-amazon-apigateway-* key that is not an API Gateway extension",
          "Fix the spelling (e.g. x-amazon-apigateway-integration, -authorizer, -request-validator).", "gateway",
          example="x-amazon-apigateway-intergration: {type: mock}",
@@ -39,13 +44,6 @@ declare(
                              "types other than AWS_PROXY/HTTP_PROXY; REST import ignores HTTP-only fields")),
 )
 
-REST_ONLY_INTEGRATION = ("contentHandling", "passthroughBehavior", "requestTemplates", "responses",
-                         "cacheKeyParameters", "cacheNamespace", "responseTransferMode", "integrationTarget",
-                         "integration-target")
-HTTP_ONLY_INTEGRATION = ("integrationSubtype", "payloadFormatVersion")
-REST_ONLY_AUTHORIZER = ("identityValidationExpression", "providerARNs")
-HTTP_ONLY_AUTHORIZER = ("authorizerPayloadFormatVersion", "enableSimpleResponses", "jwtConfiguration")
-
 
 @check("apigw-extension-invalid", "apigw-extension-unknown-field", "apigw-extension-unknown",
        "apigw-extension-misplaced", "apigw-extension-wrong-api-type")
@@ -57,24 +55,9 @@ def check_extensions(ctx):
     sites = extension_sites(api)
     placed = {(id(s.document), s.pointer): s.placement for s in sites}
     for site in sites:
-        for key, value in site.node.items():
-            if not isinstance(key, str) or not key.startswith(EXTENSION_PREFIX):
-                continue
-            pointer = site.pointer + (key,)
-            info = index.get(key)
-            if info is None:
-                yield ctx.finding("apigw-extension-unknown", f"'{key}' is not an API Gateway extension",
-                                  pointer, site.document)
-                continue
-            if site.placement not in info.placements(api.major):
-                yield ctx.finding("apigw-extension-misplaced", _misplaced(key, site.placement, info, api.major),
-                                  pointer, site.document)
-                continue
-            if api.api_type not in info.api_types:
-                yield ctx.finding("apigw-extension-wrong-api-type",
-                                  f"{key} is read by {' and '.join(t.upper() for t in info.api_types)} APIs only; "
-                                  f"this {api.api_type.upper()} API ignores it", pointer, site.document)
-            yield from _validate(ctx, key, value, pointer, site.document)
+        for finding in _site_findings(ctx, site, index):
+            finding.message = site.where(finding.message)
+            yield finding
     # keys nowhere near a place API Gateway reads
     for container, key in extension_keys(api.data):
         if (id(api.document), container) in placed:
@@ -86,10 +69,37 @@ def check_extensions(ctx):
             yield ctx.finding("apigw-extension-misplaced", _misplaced(key, "", info, api.major), container + (key,))
 
 
+def _site_findings(ctx, site, index):
+    api = ctx.api
+    for key, value in site.node.items():
+        if not isinstance(key, str) or not key.startswith(EXTENSION_PREFIX):
+            continue
+        pointer = site.pointer + (key,)
+        info = index.get(key)
+        if info is None:
+            yield ctx.finding("apigw-extension-unknown", f"'{key}' is not an API Gateway extension",
+                              pointer, site.document)
+            continue
+        if site.placement not in info.placements(api.major):
+            yield ctx.finding("apigw-extension-misplaced", _misplaced(key, site.placement, info, api.major),
+                              pointer, site.document)
+            continue
+        if api.api_type not in info.api_types:
+            yield ctx.finding("apigw-extension-wrong-api-type",
+                              f"{key} is read by {' and '.join(t.upper() for t in info.api_types)} APIs only; "
+                              f"this {api.api_type.upper()} API ignores it", pointer, site.document)
+        for branch_pointer, branch_value, _ in if_branches(value, pointer):  # each value CloudFormation may give
+            yield from _validate(ctx, key, branch_value, branch_pointer, site.document)
+
+
 def _misplaced(key: str, placement: str, info, major: str) -> str:
-    where = " or ".join(p.replace("-", " ") for p in info.placements(major))
-    here = f" not in a {placement.replace('-', ' ')}" if placement else " here"
-    return f"{key} is read in a {where} (section {info.section}),{here}; API Gateway ignores it"
+    where = " or ".join(_article(p.replace("-", " ")) for p in info.placements(major))
+    here = f" not in {_article(placement.replace('-', ' '))}" if placement else " here"
+    return f"{key} is read in {where} (section {info.section}),{here}; API Gateway ignores it"
+
+
+def _article(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _validate(ctx, key: str, value, pointer: tuple, document):
@@ -127,7 +137,7 @@ def check_field_applicability(ctx):
     http = api.api_type == "http"
     for integration in api.integrations():
         node = integration.node
-        wrong = REST_ONLY_INTEGRATION if http else HTTP_ONLY_INTEGRATION
+        wrong = REST_ONLY_INTEGRATION_FIELDS if http else HTTP_ONLY_INTEGRATION_FIELDS
         for name in wrong:
             if name in node:
                 yield ctx.finding("apigw-field-wrong-api-type",
@@ -144,7 +154,7 @@ def check_field_applicability(ctx):
         if auth is None:
             continue
         ptr = scheme.pointer + ("x-amazon-apigateway-authorizer",)
-        for name in (REST_ONLY_AUTHORIZER if http else HTTP_ONLY_AUTHORIZER):
+        for name in (REST_ONLY_AUTHORIZER_FIELDS if http else HTTP_ONLY_AUTHORIZER_FIELDS):
             if name in auth:
                 yield ctx.finding("apigw-field-wrong-api-type",
                                   f"authorizer '{scheme.name}': {name} is {'REST' if http else 'HTTP'}-only",

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 from ...model.api import Api, Operation
 from ...model.schemas import iter_subschemas
 from ...source.document import Document
-from ..gateway import rationale
+from ..gateway import builtin_model_ref, rationale
 from ..registry import Rule, check, declare
 
 declare(
@@ -17,7 +17,9 @@ declare(
          example="openapi: 3.1.0", rationale=rationale("2.1, 2.4", "the import fails")),
     Rule("apigw-path-segment-invalid", "error", "A REST path segment has characters API Gateway does not allow",
          "Use letters, digits and _ - . , : in segments; a {parameter} must be a whole segment.", "gateway",
-         example="paths: {/files/{name}.json: {}}", rationale=rationale("2.1 item 1", "the import fails")),
+         example="paths: {/files/{name}.json: {}}", rationale=rationale("2.1 item 1, 1.2", "the import fails. "
+                                                                        "HTTP APIs are not checked: their path "
+                                                                        "/$default is the documented default route")),
     Rule("apigw-greedy-path-not-last", "error", "A greedy path variable {name+} has segments after it",
          "Make {proxy+} the last segment; a greedy resource cannot have children.", "gateway",
          example="paths: {/{proxy+}/child: {}}", rationale=rationale("2.2", "the import fails")),
@@ -28,6 +30,13 @@ declare(
     Rule("apigw-external-ref", "error", "A $ref points into another file, which API Gateway import cannot follow",
          "Bundle the spec into one file before importing (inline the referenced definitions).", "gateway",
          example="schema: {$ref: 'models.yaml#/Pet'}", rationale=rationale("2.1 item 15", "the import fails")),
+    Rule("apigw-builtin-model-ref", "warning", "A $ref to API Gateway's built-in Empty or Error model, which the "
+         "document does not define", "Define the schema under components.schemas (definitions in 2.0), e.g. "
+         "Empty: {type: object, title: Empty Schema}, so that other tools can resolve it too.", "gateway",
+         example="schema: {$ref: '#/components/schemas/Empty'}   # and no components.schemas.Empty",
+         rationale=rationale("2.5", "every REST API has the models Empty and Error, and import resolves a $ref to "
+                             "them (AWS's samples rely on it), so API Gateway accepts the definition; as OpenAPI "
+                             "the $ref does not resolve, and SDK generators, mocks and other linters fail on it")),
     Rule("apigw-response-ref-unsupported", "error", "A response is a $ref to the 2.0 root responses section",
          "Inline the response (or its schema) in the operation.", "gateway",
          example="responses: {'500': {$ref: '#/responses/UnexpectedError'}}",
@@ -52,16 +61,34 @@ declare(
     Rule("apigw-resource-quota", "warning", "More resources (REST) or routes (HTTP) than the default quota of 300",
          "Ask for a quota increase, or split the API.", "gateway", example="# 301 distinct paths",
          rationale=rationale("2.2, 7.2, 7.3", "the import fails once the quota is reached")),
+    Rule("apigw-policy-too-large", "warning", "The resource policy is longer than the default quota of 8192 "
+         "characters", "Shorten the policy (fewer statements, wildcards), or ask for a quota increase.", "gateway",
+         example="x-amazon-apigateway-policy: {Version: '2012-10-17', Statement: [...]}   # 9,000 characters",
+         rationale=rationale("1.17, 7.2", "the import is rejected while the policy is over the quota (counted "
+                             "here as compact JSON, the least it can take)")),
+    Rule("apigw-model-too-large", "error", "A schema that becomes a REST model is larger than 400 KB",
+         "Split the schema into smaller named schemas that $ref each other.", "gateway",
+         example="components: {schemas: {Catalog: {...}}}   # 410 KB of JSON", rationale=rationale(
+             "2.5, 7.2", "a model schema is at most 400 KB (a fixed quota); the import fails")),
+    Rule("apigw-reserved-path", "warning", "A root-level /ping or /sping path, which API Gateway reserves",
+         "Rename the resource (e.g. /health), or nest it under another segment.", "gateway",
+         example="paths: {/ping: {get: {...}}}",
+         rationale=rationale("2.1", "API Gateway uses /ping and /sping for its health check: behind a custom domain "
+                             "the route never gets the request")),
 )
 
 SEGMENT = re.compile(r"^([A-Za-z0-9_\-.,:]+|\{[A-Za-z0-9_\-.]+\+?\})$")
 MODEL_NAME = re.compile(r"^[A-Za-z0-9]+$")
 MAX_DEFINITION_BYTES = 6 * 1024 * 1024
 RESOURCE_QUOTA = 300
+MAX_POLICY_CHARS = 8192
+MAX_MODEL_BYTES = 400 * 1024
+RESERVED_PATHS = ("/ping", "/sping")
 PRIMITIVES = ("string", "integer", "number", "boolean")
 
 
-@check("apigw-openapi-version-unsupported", "apigw-definition-too-large", "apigw-resource-quota")
+@check("apigw-openapi-version-unsupported", "apigw-definition-too-large", "apigw-resource-quota",
+       "apigw-policy-too-large", "apigw-model-too-large")
 def check_document(ctx):
     api = ctx.api
     if not api.targets_gateway:
@@ -79,6 +106,23 @@ def check_document(ctx):
     count, what = _resource_count(api)
     if count > RESOURCE_QUOTA:
         yield ctx.finding("apigw-resource-quota", f"{count} {what}; the default quota is {RESOURCE_QUOTA}", ("paths",))
+    if api.api_type != "rest":
+        return
+    policy = api.data.get("x-amazon-apigateway-policy")
+    if isinstance(policy, (dict, list)) and len(_compact(policy)) > MAX_POLICY_CHARS:
+        yield ctx.finding("apigw-policy-too-large", f"the resource policy is {len(_compact(policy)):,} characters "
+                          f"as compact JSON; the default quota is {MAX_POLICY_CHARS:,}", ("x-amazon-apigateway-policy",))
+    for name, schema in api.schemas().items():
+        size = len(_compact(schema).encode("utf-8")) if isinstance(schema, dict) else 0
+        if size > MAX_MODEL_BYTES:
+            yield ctx.finding("apigw-model-too-large", f"schema '{name}' is {size:,} bytes as compact JSON; a REST "
+                              f"model is at most {MAX_MODEL_BYTES:,}", api.schemas_pointer + (name,))
+
+
+def _compact(value) -> str:
+    import json
+
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def _resource_count(api: Api) -> tuple[int, str]:
@@ -92,7 +136,7 @@ def _resource_count(api: Api) -> tuple[int, str]:
     return len(resources), "resources (every path prefix is one)"
 
 
-@check("apigw-path-segment-invalid", "apigw-greedy-path-not-last")
+@check("apigw-path-segment-invalid", "apigw-greedy-path-not-last", "apigw-reserved-path")
 def check_paths(ctx):
     api = ctx.api
     if not api.targets_gateway:
@@ -100,6 +144,9 @@ def check_paths(ctx):
     for path in api.paths:
         path = str(path)
         pointer = ("paths", path)
+        if path.rstrip("/") in RESERVED_PATHS:
+            yield ctx.finding("apigw-reserved-path", f"path '{path}' is reserved for API Gateway's health check; behind "
+                              "a custom domain this route does not get the request", pointer)
         segments = [s for s in path.split("/") if s]
         for i, segment in enumerate(segments):
             if segment.startswith("{") and segment.endswith("+}") and i < len(segments) - 1:
@@ -109,18 +156,26 @@ def check_paths(ctx):
         if api.api_type != "rest":
             continue
         bad = [s for s in segments if not SEGMENT.match(s)]
-        if bad:
+        if segments == ["$default"]:
+            yield ctx.finding("apigw-path-segment-invalid", "path '/$default' is the HTTP API default route; REST APIs "
+                              "have no default route (use /{proxy+} with x-amazon-apigateway-any-method)", pointer)
+        elif bad:
             inner = any("{" in s for s in bad)
             why = "a {parameter} must be a whole segment" if inner else "only letters, digits and _ - . , : are allowed"
             yield ctx.finding("apigw-path-segment-invalid", f"path '{path}': segment '{bad[0]}': {why}", pointer)
 
 
 @check("apigw-model-name-invalid", "apigw-external-ref", "apigw-response-ref-unsupported",
-       "apigw-response-schema-primitive")
+       "apigw-response-schema-primitive", "apigw-builtin-model-ref")
 def check_models(ctx):
     api = ctx.api
     if not api.targets_gateway or api.api_type != "rest":
         return
+    for pointer, ref in api.document.refs:
+        if builtin_model_ref(api, api.document, ref) and api.workspace.resolve(api.document, ref) is None:
+            yield ctx.finding("apigw-builtin-model-ref", f"$ref '{ref}' names API Gateway's built-in model, which "
+                              "this document does not define: API Gateway resolves it, other tools cannot",
+                              pointer + ("$ref",))
     for name in api.schemas():
         if not MODEL_NAME.match(str(name)):
             yield ctx.finding("apigw-model-name-invalid", f"schema name '{name}' is not alphanumeric",

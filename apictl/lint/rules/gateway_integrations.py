@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...model.api import Integration
+from ...model.api import INTEGRATION, Integration
 from ..gateway import PLACEHOLDER, rationale, static_text
 from ..gateway_names import context_problem
 from ..registry import Rule, check, declare
@@ -65,13 +65,13 @@ declare(
                  "    integration.request.header.origin: method.request.header.origin",
          rationale=rationale("1.14.2, 3.1, 1.22 item 10",
                              "method request parameters must be declared before use; the import is rejected")),
-    Rule("apigw-integration-response-status-undeclared", "error", "An integration response maps to a status code "
-         "the operation does not declare", "Add that status code to the operation's responses, or map to one it has.",
-         "gateway",
-         example="responses: {'200': {description: ok}}\nx-amazon-apigateway-integration:\n  responses:\n"
-                 "    '4\\d{2}': {statusCode: '400'}",
-         rationale=rationale("1.14.4, 1.22 item 9", "an integration response needs a method response with the "
-                             "same status code; the import is rejected")),
+    Rule("apigw-integration-missing", "error", "A REST operation has no x-amazon-apigateway-integration",
+         "Add an x-amazon-apigateway-integration (type mock for a placeholder), a SAM function `Api` event for "
+         "the route, or remove the operation.", "gateway",
+         example="paths:\n  /a:\n    get:\n      responses: {'200': {description: ok}}   # no integration",
+         rationale=rationale("1.14", "REST import accepts a method without an integration, but every deployment "
+                             "of the API then fails with 'No integration defined for method' (SAM adds the "
+                             "integrations of the function events that name the route, so those count)")),
 )
 
 NAME = r"[A-Za-z0-9._$-]+"
@@ -166,9 +166,13 @@ def check_integration_target(ctx):
                        ("payloadFormatVersion",))
 
 
-def _finder(ctx, integ: Integration):
+def _finder(ctx, integ: Integration, op=None):
+    """Findings about the integration; with ``op``, about its use by that operation (a shared integration
+    is used by several)."""
+    label = integ.label if op is None or op is integ.operation else f"{op.label} (integration '{integ.name}')"
+
     def find(rule: str, message: str, rel: tuple):
-        return ctx.finding(rule, f"{integ.label}: {message}", integ.pointer + rel, integ.document)
+        return ctx.finding(rule, f"{label}: {message}", integ.pointer + rel, integ.document)
 
     return find
 
@@ -271,15 +275,14 @@ def check_subtypes(ctx):
                            f"{', '.join(required + optional)})", ("requestParameters", key))
 
 
-@check("apigw-mapping-expression-invalid", "apigw-mapping-parameter-undeclared",
-       "apigw-integration-response-status-undeclared")
+@check("apigw-mapping-expression-invalid", "apigw-mapping-parameter-undeclared")
 def check_mappings(ctx):
     http = ctx.api.api_type == "http"
     params = ctx.options.params
     for integ in _integrations(ctx):
         find = _finder(ctx, integ)
         node = integ.node
-        declared = _declared(integ)
+        uses = [(_finder(ctx, integ, op), _declared(op)) for op in integ.operations]
         request = node.get("requestParameters")
         if isinstance(request, dict) and "integrationSubtype" not in node:
             for key, raw in request.items():
@@ -298,7 +301,8 @@ def check_mappings(ctx):
                                "*, stageVariables.*, context.* or a 'quoted' static value)", where)
                 else:
                     yield from _context(find, value, where)
-                    yield from _undeclared(find, value, declared, where)
+                    for use, declared in uses:
+                        yield from _undeclared(use, value, declared, where)
         cache_keys = node.get("cacheKeyParameters")
         if isinstance(cache_keys, list) and not http:
             for i, key in enumerate(cache_keys):
@@ -307,10 +311,8 @@ def check_mappings(ctx):
                         yield find("apigw-mapping-expression-invalid", f"cache key '{key}' is not method.request."
                                    "{path|querystring|header}.NAME", ("cacheKeyParameters", i))
                     else:
-                        yield from _undeclared(find, key, declared, ("cacheKeyParameters", i))
-        responses = node.get("responses")
-        if isinstance(responses, dict) and not http:
-            yield from _integration_responses(find, integ, responses, params)
+                        for use, declared in uses:
+                            yield from _undeclared(use, key, declared, ("cacheKeyParameters", i))
 
 
 def _http_mapping(find, key: str, value: str | None, where: tuple):
@@ -330,36 +332,6 @@ def _http_mapping(find, key: str, value: str | None, where: tuple):
                 yield find("apigw-mapping-expression-invalid", problem, where)
 
 
-def _integration_responses(find, integ: Integration, responses: dict, params: dict):
-    op = integ.operation
-    declared_codes = set()
-    if op is not None and isinstance(op.node.get("responses"), dict):
-        declared_codes = {str(code) for code in op.node["responses"]}
-    for pattern, response in responses.items():
-        if not isinstance(response, dict):
-            continue
-        code = response.get("statusCode")
-        if op is not None and code is not None and declared_codes and str(code) not in declared_codes \
-                and "default" not in declared_codes:
-            yield find("apigw-integration-response-status-undeclared",
-                       f"integration response '{pattern}' maps to status {code}, which the operation does not declare "
-                       f"(it has {', '.join(sorted(declared_codes))})", ("responses", pattern, "statusCode"))
-        mapping = response.get("responseParameters")
-        if not isinstance(mapping, dict):
-            continue
-        for key, raw in mapping.items():
-            where = ("responses", pattern, "responseParameters", key)
-            if not REST_RESPONSE_KEY.match(str(key)):
-                yield find("apigw-mapping-expression-invalid", f"'{key}' is not a target method.response.header.NAME",
-                           where)
-            value = static_text(raw, params)
-            if value is not None and not REST_RESPONSE_VALUE.match(shape(value)):
-                yield find("apigw-mapping-expression-invalid", f"'{value}' is not a response mapping source "
-                           "(integration.response.*, stageVariables.*, context.* or a 'quoted' static value)", where)
-            elif value is not None:
-                yield from _context(find, value, where)
-
-
 def _context(find, value: str, where: tuple):
     bare = value.lstrip("$")
     if bare.startswith("context."):
@@ -368,10 +340,7 @@ def _context(find, value: str, where: tuple):
             yield find("apigw-mapping-expression-invalid", problem, where)
 
 
-def _declared(integ: Integration) -> set[tuple[str, str]] | None:
-    op = integ.operation
-    if op is None:
-        return None
+def _declared(op) -> set[tuple[str, str]]:
     out = set()
     for p in op.parameters:
         name = p.name.rstrip("+")
@@ -379,9 +348,9 @@ def _declared(integ: Integration) -> set[tuple[str, str]] | None:
     return out
 
 
-def _undeclared(find, value: str, declared: set | None, where: tuple):
+def _undeclared(find, value: str, declared: set, where: tuple):
     m = METHOD_REQUEST.match(value)
-    if not m or declared is None:
+    if not m:
         return
     location = LOCATIONS[m.group(1)]
     name = m.group(2).rstrip("+")
@@ -389,3 +358,16 @@ def _undeclared(find, value: str, declared: set | None, where: tuple):
     if key not in declared:
         yield find("apigw-mapping-parameter-undeclared",
                    f"'{value}' names {location} parameter '{name}', which the operation does not declare", where)
+
+
+@check("apigw-integration-missing")
+def check_missing_integrations(ctx):
+    api = ctx.api
+    if not api.targets_gateway or api.api_type != "rest":
+        return
+    routes = ctx.source.embedded.event_routes if ctx.source.embedded else set()
+    for op in api.operations:
+        if INTEGRATION in op.node or (op.path, op.method) in routes or (op.path, "any") in routes:
+            continue
+        yield ctx.finding("apigw-integration-missing", f"{op.label} has no {INTEGRATION}: the import succeeds, but "
+                          "deploying the API fails with 'No integration defined for method'", op.pointer, op.document)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import re
 
+from ...model.api import AUTHORIZER
 from ..gateway import rationale, static_text
-from ..registry import Rule, check, declare
+from ..registry import Rule, check, declare, retire
 from .gateway_integrations import FUNCTION_ARN, LAMBDA_URI, P, shape
+
+retire("apigw-root-security-ignored", rationale(
+    "2.1 item 20", "the known-issues page still says REST import ignores root-level security, but AWS's behaviour "
+    "has changed: import applies a root `security` requirement to every operation without its own (the method "
+    "gets the authorizer, as CUSTOM or COGNITO_USER_POOLS). apictl follows the behaviour; the rule is retired"))
 
 declare(
     Rule("apigw-security-scheme-undefined", "error", "A security requirement names a scheme that is not defined",
@@ -18,10 +24,6 @@ declare(
          "awsSigv4; OAuth 2 and HTTP schemes need a Lambda authorizer.", "gateway",
          example="components:\n  securitySchemes:\n    bearer: {type: http, scheme: bearer}",
          rationale=rationale("2.1 item 4", "REST import only understands apiKey schemes; the others protect nothing")),
-    Rule("apigw-root-security-ignored", "warning", "Root-level security is not applied by REST API import",
-         "Repeat the security requirement on every operation that needs it.", "gateway",
-         example="security: [{ApiKey: []}]\npaths: {/a: {get: {responses: {'200': {description: ok}}}}}",
-         rationale=rationale("2.1 item 20", "operations without their own security are left open")),
     Rule("apigw-http-multiple-security", "error", "An HTTP API operation has more than one security requirement",
          "Keep one: IAM, a Lambda authorizer or a JWT authorizer.", "gateway",
          example="security: [{jwt: []}, {sigv4: []}]   # an HTTP API",
@@ -31,7 +33,19 @@ declare(
          "jwtConfiguration.issuer and identitySource; HTTP request: authorizerPayloadFormatVersion; "
          "enableSimpleResponses needs payload format 2.0.", "gateway",
          example="x-amazon-apigateway-authorizer:\n  type: token\n  authorizerResultTtlInSeconds: 300   # no authorizerUri",
-         rationale=rationale("1.5, 3.4, 1.22 item 6", "API Gateway rejects the authorizer")),
+         rationale=rationale("1.5, 3.4, 1.22 item 6", "API Gateway rejects the authorizer. identitySource: '' on "
+                             "a Lambda (token or request) authorizer is accepted and means no identity source, "
+                             "though the documentation describes only non-empty values")),
+    Rule("apigw-authorizer-identity-mismatch", "warning", "A REST authorizer reads its identity from another "
+         "parameter than its security scheme declares", "Make identitySource name the scheme's parameter "
+         "(`in: header, name: X` is method.request.header.X; `in: query` is method.request.querystring.X), or fix "
+         "the scheme.", "gateway",
+         example="Auth:\n  type: apiKey\n  in: header\n  name: Authorization\n  x-amazon-apigateway-authorizer:\n"
+                 "    type: token\n    identitySource: method.request.header.X-Token",
+         rationale=rationale("1.5, 3.4", "API Gateway reads the identitySource; clients and SDKs send the "
+                             "parameter the scheme declares, so every call is refused with 401 (a request "
+                             "authorizer with several sources, or a scheme named 'Unused' as in AWS's examples, "
+                             "declares none)")),
     Rule("apigw-api-key-source", "warning", "API keys are configured in a way API Gateway will not use",
          "AUTHORIZER needs a Lambda authorizer that returns usageIdentifierKey; HTTP APIs have no API keys.",
          "gateway", example="x-amazon-apigateway-api-key-source: AUTHORIZER   # and no Lambda authorizer",
@@ -45,6 +59,7 @@ REST_REQUEST_SOURCE = re.compile(rf"^(method\.request\.(header|querystring)\.{NA
 HTTP_REQUEST_SOURCE = re.compile(rf"^(\$request\.(header|querystring)\.{NAME}|\$stageVariables\.[A-Za-z0-9_]+"
                                  r"|\$context\.[A-Za-z0-9_.]+)$")
 HTTP_JWT_SOURCE = re.compile(rf"^\$request\.(header|querystring)\.{NAME}$")
+REST_NAMED_SOURCE = re.compile(rf"^method\.request\.(header|querystring)\.({NAME})$")
 LAMBDA_AUTHORIZERS = ("token", "request")
 
 
@@ -58,7 +73,7 @@ def _requirements(api):
             yield op.document, op.pointer + ("security",), op.security, op
 
 
-@check("apigw-security-scheme-undefined", "apigw-http-multiple-security", "apigw-root-security-ignored")
+@check("apigw-security-scheme-undefined", "apigw-http-multiple-security")
 def check_requirements(ctx):
     api = ctx.api
     if not api.targets_gateway:
@@ -78,12 +93,31 @@ def check_requirements(ctx):
                 yield ctx.finding("apigw-http-multiple-security",
                                   f"{op.label} has {len(schemes)} security requirements ({', '.join(schemes)}); HTTP APIs "
                                   "take one", pointer, doc)
-    if api.api_type == "rest" and isinstance(api.data.get("security"), list) and api.data["security"]:
-        open_ops = [op for op in api.operations if op.security is None]
-        if open_ops:
-            yield ctx.finding("apigw-root-security-ignored",
-                              f"REST import ignores root security; {len(open_ops)} operation(s) without their own "
-                              f"security (e.g. {open_ops[0].label}) will be open", ("security",))
+
+
+@check("apigw-authorizer-identity-mismatch")
+def check_identity_sources(ctx):
+    api = ctx.api
+    if not api.targets_gateway or api.api_type != "rest":
+        return
+    for scheme in api.security_schemes.values():
+        auth = scheme.authorizer
+        kind = str((auth or {}).get("type", "")).lower()
+        source = static_text(auth.get("identitySource"), ctx.options.params) if auth else None
+        if kind not in ("token", "request", "cognito_user_pools") or not isinstance(source, str) or "${" in source:
+            continue
+        parts = [p.strip() for p in source.split(",") if p.strip()]
+        m = REST_NAMED_SOURCE.match(parts[0]) if len(parts) == 1 else None
+        declared_in, declared_name = scheme.node.get("in"), scheme.node.get("name")
+        if m is None or not isinstance(declared_name, str) or declared_name.lower() == "unused":
+            continue
+        location, name = ("header" if m.group(1) == "header" else "query"), m.group(2)
+        same = name.lower() == declared_name.lower() if location == "header" else name == declared_name
+        if location != declared_in or not same:
+            yield ctx.finding("apigw-authorizer-identity-mismatch",
+                              f"authorizer '{scheme.name}' reads {parts[0]}, but its scheme declares {declared_in} "
+                              f"parameter '{declared_name}'", scheme.pointer + (AUTHORIZER, "identitySource"),
+                              scheme.document)
 
 
 @check("apigw-security-scheme-unsupported", "apigw-authorizer-invalid")
@@ -107,6 +141,9 @@ def check_schemes(ctx):
 
 def _authorizer_problems(scheme, auth: dict, http: bool, params: dict):
     kind = str(auth.get("type", "")).lower()
+    # identitySource "" is accepted and means none (AWS's own Lambda authorizer exports write it)
+    has_source = auth.get("identitySource") not in (None, "") and not (
+        isinstance(auth.get("identitySource"), str) and not auth["identitySource"].strip())
     allowed = ("request", "jwt") if http else ("token", "request", "cognito_user_pools")
     if kind not in allowed:
         if kind in ("token", "request", "cognito_user_pools", "jwt"):
@@ -134,7 +171,7 @@ def _authorizer_problems(scheme, auth: dict, http: bool, params: dict):
         elif "issuer" not in config and not oidc:
             yield ("jwtConfiguration",), "jwtConfiguration needs issuer (or an openIdConnect scheme with " \
                                          "openIdConnectUrl)"
-        if "identitySource" not in auth:
+        if not has_source:
             yield (), "a jwt authorizer needs identitySource (e.g. $request.header.Authorization)"
     if http and kind == "request":
         if "authorizerPayloadFormatVersion" not in auth:
@@ -144,12 +181,12 @@ def _authorizer_problems(scheme, auth: dict, http: bool, params: dict):
             yield ("enableSimpleResponses",), "enableSimpleResponses needs authorizerPayloadFormatVersion '2.0'"
     ttl = auth.get("authorizerResultTtlInSeconds")
     caching = (isinstance(ttl, int) and ttl > 0) or (isinstance(ttl, str) and ttl.isdigit() and int(ttl) > 0)
-    if kind == "request" and not http and caching and "identitySource" not in auth:
+    if kind == "request" and not http and caching and not has_source:
         yield (), "a request authorizer with caching (authorizerResultTtlInSeconds > 0) needs identitySource"
     if not http and kind == "token" and (scheme.type != "apiKey" or scheme.node.get("in") != "header"):
         yield (), "a token authorizer reads one header: its scheme must be type: apiKey, in: header, name: <header>"
     source = static_text(auth.get("identitySource"), params)
-    if isinstance(source, str) and "${" not in source:
+    if isinstance(source, str) and source.strip() and "${" not in source:
         yield from _identity_source_problems(kind, http, source)
 
 

@@ -1,6 +1,6 @@
 """Stage variables: every ``stageVariables.x`` the spec references (integration URIs, credentials,
-connection ids, mappings, templates, authorizers) is defined in every stage of apictl.yaml that
-deploys this spec."""
+connection ids, mappings, templates, authorizers) is defined in every stage that deploys the spec: the
+stages of apictl.yaml, and the stages a SAM/CloudFormation template declares for the API."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,17 +13,21 @@ from ..registry import Rule, check, declare
 
 declare(
     Rule("apigw-stage-variable-undefined", "error", "A referenced stage variable is not defined in a stage that "
-         "deploys the spec", "Add the variable under `stages.<name>.variables` in apictl.yaml for every stage "
-         "(or stop referencing it).", "gateway",
+         "deploys the spec", "Add the variable under `stages.<name>.variables` in apictl.yaml, or to the stage's "
+         "`Variables` (SAM Api, AWS::ApiGateway::Stage) or `StageVariables` (SAM HttpApi, AWS::ApiGatewayV2::Stage) "
+         "in the template, for every stage (or stop referencing it).", "gateway",
          example="uri: https://${stageVariables.backendHost}/pets   # stages: {prod: {variables: {}}}",
          rationale=rationale("3.8, 5.1", "an undefined stage variable is an empty string at run time: the URI, "
                              "function name or credentials break only in that stage")),
 )
 
 
-def deploying_stages(ctx) -> dict[str, dict[str, str]]:
-    """stage name -> variables, for the stages of apictl.yaml (and --stage variables) that deploy this spec."""
-    out = dict(ctx.options.stage_variables)
+def deploying_stages(ctx) -> dict[str, dict[str, str] | set[str]]:
+    """stage name -> variables, for the stages of apictl.yaml (and --stage variables) that deploy this spec,
+    and the stages the SAM/CloudFormation template declares for the API (``Variables``/``StageVariables``)."""
+    out: dict[str, dict[str, str] | set[str]] = dict(ctx.options.stage_variables)
+    if ctx.source.embedded:
+        out.update(ctx.source.embedded.stages)
     if not ctx.config.raw.get("stages"):
         return out
     target = ctx.source.document.path.resolve()
@@ -76,7 +80,9 @@ def check_stage_variables(ctx):
         return
     stages = deploying_stages(ctx)
     for doc, pointer, name in refs:
-        for stage, variables in sorted(stages.items()):
-            if name not in variables:
-                yield ctx.finding("apigw-stage-variable-undefined",
-                                  f"stage variable '{name}' is not defined in stage '{stage}'", pointer, doc)
+        missing = [stage for stage, variables in sorted(stages.items()) if name not in variables]
+        if missing:  # one finding per reference, naming every stage that lacks the variable
+            where = f"stage '{missing[0]}'" if len(missing) == 1 else \
+                "stages " + ", ".join(f"'{s}'" for s in missing[:-1]) + f" and '{missing[-1]}'"
+            yield ctx.finding("apigw-stage-variable-undefined", f"stage variable '{name}' is not defined in {where}",
+                              pointer, doc)

@@ -1,6 +1,7 @@
 """Operations: operationIds are unique, and each operation has one."""
 from __future__ import annotations
 
+from ...source.intrinsics import exclusive
 from ..registry import Rule, check, declare
 
 declare(
@@ -18,7 +19,7 @@ declare(
 
 @check("operation-id-duplicate", "operation-id-missing", "operation-id-invalid")
 def check_operation_ids(ctx):
-    first: dict[str, object] = {}
+    seen: dict[str, list] = {}
     for op in ctx.api.operations:
         value = op.node.get("operationId")
         if value is None:
@@ -26,13 +27,13 @@ def check_operation_ids(ctx):
             continue
         if not isinstance(value, str):
             continue  # the structure rule reports the type
-        if value in first:
-            other = first[value]
+        # two branches of one Fn::If never exist together: they may share an operationId
+        other = next((o for o in seen.get(value, ()) if not exclusive(o.branch, op.branch)), None)
+        if other is not None:
             yield ctx.finding("operation-id-duplicate",
                               f"operationId '{value}' is also used by {other.label}",
                               op.pointer + ("operationId",), op.document)
-        else:
-            first[value] = op
+        seen.setdefault(value, []).append(op)
         if not value or not (value[0].isalpha() or value[0] == "_") or not all(c.isalnum() or c in "_-." for c in value):
             yield ctx.finding("operation-id-invalid",
                               f"operationId '{value}' is not a usable identifier",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from ...model.api import ANY_METHOD, HTTP_METHODS
 from ..registry import Rule, check, declare
 
 declare(
@@ -85,26 +84,23 @@ def _nested(path: str) -> bool:
 
 def _duplicate_parameters(ctx):
     api = ctx.api
-    for path, item in api.paths.items():
-        if not isinstance(item, dict):
+    lists = []
+    for _, item_doc, item_ptr, item, _ in api.path_items():
+        lists.append((item_doc, item_ptr + ("parameters",), item.get("parameters")))
+    lists += [(op.document, op.pointer + ("parameters",), op.node.get("parameters")) for op in api.operations]
+    for list_doc, pointer, params in lists:
+        if not isinstance(params, list):
             continue
-        lists = [(("paths", path, "parameters"), item.get("parameters"))]
-        for method in (*HTTP_METHODS, ANY_METHOD):
-            op = item.get(method)
-            if isinstance(op, dict):
-                lists.append((("paths", path, method, "parameters"), op.get("parameters")))
-        for pointer, params in lists:
-            if not isinstance(params, list):
+        seen = set()
+        for i, p in enumerate(params):
+            _, _, node = api.deref(list_doc, p, pointer + (i,))
+            if not isinstance(node, dict):
                 continue
-            seen = set()
-            for i, p in enumerate(params):
-                doc, _, node = api.deref(api.document, p, pointer + (i,))
-                if not isinstance(node, dict):
-                    continue
-                name, loc = node.get("name"), node.get("in")
-                if not isinstance(name, str) or not isinstance(loc, str):
-                    continue
-                key = (loc, name.lower() if loc == "header" else name)
-                if key in seen:
-                    yield ctx.finding("parameter-duplicate", f"parameter '{name}' in {loc} is declared twice", pointer + (i,))
-                seen.add(key)
+            name, loc = node.get("name"), node.get("in")
+            if not isinstance(name, str) or not isinstance(loc, str):
+                continue
+            key = (loc, name.lower() if loc == "header" else name)
+            if key in seen:
+                yield ctx.finding("parameter-duplicate", f"parameter '{name}' in {loc} is declared twice",
+                                  pointer + (i,), list_doc)
+            seen.add(key)

@@ -1,6 +1,7 @@
 """References: every ``$ref`` must resolve, stay inside the root folder, and not loop on itself."""
 from __future__ import annotations
 
+from ..gateway import builtin_model_ref
 from ..registry import Rule, check, declare
 
 declare(
@@ -44,7 +45,8 @@ def check_references(ctx):
             continue  # loading failed, reported above
         hit = ws.resolve(doc, ref)
         if hit is None:
-            yield ctx.finding("ref-unresolved", f"$ref '{ref}' does not resolve", pointer + ("$ref",), doc)
+            if not builtin_model_ref(ctx.api, doc, ref):  # reported by apigw-builtin-model-ref
+                yield ctx.finding("ref-unresolved", f"$ref '{ref}' does not resolve", pointer + ("$ref",), doc)
             continue
         if _is_pure_cycle(ws, doc, ref):
             yield ctx.finding("ref-cycle", f"$ref '{ref}' is part of a cycle of references with no content",
