@@ -3,12 +3,14 @@ with the MD5 of the last write beside the lock. Against moto_server on 127.0.0.1
 API Gateway from one server)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
 import pytest
 
 from apictl.plan.state.lock import LockInfo
+from aws_fault_proxy import FAULTS, FaultProxy
 from conftest import run_apictl
 from moto_helpers import CREDENTIALS, assert_exactly_the_plan, client, moto_server, reset
 from plan_project import make_project
@@ -26,9 +28,7 @@ def moto():
         yield url
 
 
-@pytest.fixture
-def aws(moto):
-    """An empty account with the bucket and the lock table a team would create once."""
+def _empty_account_with_bucket_and_table(moto: str) -> None:
     reset(moto)
     client(moto, "s3").create_bucket(Bucket="team-states",
                                      CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
@@ -36,6 +36,12 @@ def aws(moto):
         TableName="apictl-locks", BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}])
+
+
+@pytest.fixture
+def aws(moto):
+    """An empty account with the bucket and the lock table a team would create once."""
+    _empty_account_with_bucket_and_table(moto)
     env = {**CREDENTIALS, "AWS_ENDPOINT_URL_S3": moto, "AWS_ENDPOINT_URL_DYNAMODB": moto}
     return moto, env
 
@@ -66,8 +72,6 @@ def test_deploy_with_remote_state_then_plan_reads_it(tmp_path, aws):
     table = client(url, "dynamodb")
     items = {i["LockID"]["S"]: i for i in table.scan(TableName="apictl-locks")["Items"]}
     assert set(items) == {"team-states/apictl/dev.json-md5"}  # the lock is gone, the digest stays
-    import hashlib
-
     assert items["team-states/apictl/dev.json-md5"]["Digest"]["S"] == hashlib.md5(state.read_bytes()).hexdigest()
     plan = _apictl(project, env, "plan", "--stage", "dev", "--state", STATE, "--lock-table", "apictl-locks",
                    "--refresh", "--endpoint-url", url, "--detailed-exitcode")
@@ -156,3 +160,69 @@ def test_remote_state_errors_are_one_line(tmp_path, aws):
     assert "Traceback" not in no_bucket.stderr
     table_for_local = _apictl(project, env, "plan", "--stage", "dev", "--state", "dev.json", "--lock-table", "t")
     assert table_for_local.returncode == 2 and "--lock-table is for remote state" in table_for_local.stderr
+
+
+def _state_calls_to_spoil(calls: list[str]) -> list[int]:
+    """The first call of each kind the remote state makes (the lock put, digest read, state read,
+    state put, digest put, lock delete: a kind is a call and the one before it, since the lock put and
+    the digest put are both PutItem) and the last state put: each kind fails once."""
+    chosen: dict[tuple[str, str | None], int] = {}
+    for index, call in enumerate(calls):
+        chosen.setdefault((call, calls[index - 1] if index else None), index)
+    last_put = max((i for i, c in enumerate(calls) if c.startswith("PUT ")), default=None)
+    return sorted(set(chosen.values()) | ({last_put} if last_put is not None else set()))
+
+
+def test_every_kind_of_remote_state_call_fails_once_and_nothing_is_lost_or_left_locked(tmp_path, aws):
+    """S3 and DynamoDB behind the fault-injecting proxy: each kind of call the remote state makes
+    loses its answer, gets a 500, or never arrives. The deploy copes or fails cleanly; after a rerun
+    the account holds exactly the plan, the object is that state, its digest matches and no lock is left."""
+    url, env = aws
+    project = make_project(tmp_path)
+    proxy = FaultProxy(url)
+    proxied = {**env, "AWS_ENDPOINT_URL_S3": proxy.url, "AWS_ENDPOINT_URL_DYNAMODB": proxy.url}
+
+    def run():
+        return _apictl(project, proxied, "deploy", "--stage", "dev", "--endpoint-url", url, "--state", STATE,
+                       "--lock-table", "apictl-locks")
+
+    try:
+        proxy.arm()
+        clean = run()
+        assert clean.returncode == 0, clean.stdout + clean.stderr
+        calls = list(proxy.calls)
+        assert any(c.endswith(".PutItem") for c in calls) and any(c.startswith("PUT /team-states/") for c in calls)
+        failures, results = [], {}
+        for index in _state_calls_to_spoil(calls):
+            for fault in FAULTS:
+                _empty_account_with_bucket_and_table(url)
+                proxy.arm(index, fault)
+                faulty = run()
+                fired = proxy.fired
+                proxy.disarm()
+                try:
+                    assert fired, f"call {index} ({calls[index]}) was not made"
+                    assert "Traceback" not in faulty.stderr, faulty.stderr
+                    assert faulty.returncode in (0, 1, 2), faulty.stdout + faulty.stderr
+                    rerun = run()
+                    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+                    state = tmp_path / "copy.json"
+                    state.write_text(_object(url))
+                    assert_exactly_the_plan(url, state, ("dev-team",), ("developers",))
+                    items = {i["LockID"]["S"]: i for i in client(url, "dynamodb").scan(
+                        TableName="apictl-locks")["Items"]}
+                    assert set(items) == {"team-states/apictl/dev.json-md5"}, items  # no lock left behind
+                    assert items["team-states/apictl/dev.json-md5"]["Digest"]["S"] == \
+                        hashlib.md5(state.read_bytes()).hexdigest()
+                    results[index, fault] = f"ok/{faulty.returncode}"
+                except AssertionError as exc:
+                    results[index, fault] = f"FAIL/{faulty.returncode}"
+                    failures.append(f"call {index} {calls[index]} / {fault}: {str(exc)[:1500]}")
+    finally:
+        proxy.close()
+    print(f"\nremote state fault matrix ({len(calls)} S3/DynamoDB calls in a clean deploy, "
+          f"{len(_state_calls_to_spoil(calls))} spoiled x {len(FAULTS)} faults)")
+    for index in _state_calls_to_spoil(calls):
+        print(f"{index:>3} {calls[index]:<45} " + " ".join(f"{results.get((index, f), '-'):>8}" for f in FAULTS))
+    print(f"passed {len(results) - len(failures)} of {len(results)}")
+    assert not failures, "\n\n".join(failures)
