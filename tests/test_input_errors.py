@@ -243,3 +243,14 @@ def test_a_baseline_that_never_ends_is_refused(tmp_path):
         result = run_apictl("validate", "a.yaml", "--baseline", target, cwd=tmp_path, timeout=30)
         assert result.returncode == 2
         assert result.stderr.splitlines() == [f"{target}:1:1: error: is not a regular file (a device, pipe or socket)"]
+
+
+def test_a_state_that_never_ends_is_refused(tmp_path):
+    """--state /dev/zero or a FIFO: read like a spec (bounded, regular files only), never until memory runs out."""
+    (tmp_path / "a.yaml").write_text((ROOT / "specs" / "ecommerce.yaml").read_text())
+    (tmp_path / "apictl.yaml").write_text("stages:\n  dev: {spec: a.yaml}\n")
+    os.mkfifo(tmp_path / "fifo")
+    for target in ("/dev/zero", "fifo"):
+        result = run_apictl("plan", "--stage", "dev", "--state", target, cwd=tmp_path, timeout=60)
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == [f"{target}:1:1: error: is not a regular file (a device, pipe or socket)"]
