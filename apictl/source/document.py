@@ -17,6 +17,10 @@ class Document:
     data: Any
     kind: str  # "yaml" | "json"
     refs: list[tuple[tuple, str]] = field(default_factory=list)
+    # what the loader's walk recorded (source/parse.py): pointers of the mappings with x-amazon-apigateway-* keys
+    # (with the key) and of those with an example, examples or default
+    extensions: list[tuple[tuple, str]] = field(default_factory=list)
+    value_sites: list[tuple] = field(default_factory=list)
     base_pointer: tuple = ()  # where the OpenAPI document sits inside a template (SAM DefinitionBody)
     raw: bytes | None = field(default=None, repr=False)  # ``text`` as UTF-8 when read from a file (no re-encoding)
     _positions: Any = None
@@ -136,4 +140,4 @@ def load_document(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES, tex
         raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     parsed = parse_text(text, display)
     return Document(path=path, display=display, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs,
-                    raw=raw)
+                    extensions=parsed.extensions, value_sites=parsed.value_sites, raw=raw)

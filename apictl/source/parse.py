@@ -8,8 +8,9 @@
 * JSON goes through the standard library.
 
 Afterwards one walk over the data makes every mapping key a string (``200:`` -> ``"200"``), applies
-YAML merge keys (``<<``), bounds nesting depth and alias expansion, and records every ``$ref``
-with its JSON pointer so that the reference graph needs no second walk.
+YAML merge keys (``<<``), bounds nesting depth and alias expansion, shares repeated strings, and records
+what later passes need (every ``$ref`` with its JSON pointer, every API Gateway extension key, where
+examples and defaults are) so that none of them walks the whole document again.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ MAX_ALIAS_EVENTS = 1_000_000
 
 # A YAML tag where a value starts: after "key: ", "- ", "[", "," or at the start of a line.
 _TAG_RE = re.compile(r"(?:^|[:\[{,\n-])[ \t]*!(?=[A-Za-z!])")
+# A YAML anchor (&name) where a node starts: only then may one object stand at several places.
+_ANCHOR_RE = re.compile(r"(?:^|[ \t\[{,])&[^ \t\r\n,\[\]{}]", re.M)
 _YAML_POS_RE = re.compile(r"line (\d+),? column (\d+)")
 
 CFN_SHORT_TAGS = {
@@ -45,6 +48,8 @@ class Parsed:
     data: Any
     kind: str  # "yaml" or "json"
     refs: list[tuple[tuple, str]] = field(default_factory=list)  # (pointer, $ref value)
+    extensions: list[tuple[tuple, str]] = field(default_factory=list)  # (pointer of the mapping, x-amazon-apigateway-* key)
+    value_sites: list[tuple] = field(default_factory=list)  # pointers of mappings with example(s) or default
     node_count: int = 0
 
 
@@ -63,7 +68,7 @@ def parse_text(text: str, name: str, kind: str | None = None) -> Parsed:
     if not isinstance(data, (dict, list)):
         raise InputError(f"expected a mapping at the top level, found {_type_name(data)}", name, 1, 1)
     parsed = Parsed(data=None, kind=kind)
-    parsed.data = _normalise(data, parsed, name, text)
+    parsed.data = _normalise(data, parsed, name, text, aliases=kind == "yaml" and _ANCHOR_RE.search(text) is not None)
     return parsed
 
 
@@ -289,17 +294,39 @@ def key_to_str(key: Any) -> str:
     return str(key)
 
 
-def _normalise(root: Any, parsed: Parsed, name: str, text: str = "") -> Any:
-    """One walk: string keys, merge keys, depth and size bounds, $ref sites.
+EXTENSION_PREFIX = "x-amazon-apigateway-"
+VALUE_KEYS = ("example", "examples", "default")  # values later checked against the schema beside them
+_SHORT = 64  # string values up to this length are shared (enums, types, media types, formats repeat)
+
+
+def _normalise(root: Any, parsed: Parsed, name: str, text: str = "", aliases: bool = True) -> Any:
+    """One walk over the data, which records what later passes need so that none walks the whole document again:
+
+    * every mapping key becomes a string (``200:`` -> ``"200"``), merge keys (``<<``) are applied, depth and
+      size are bounded;
+    * keys, and short string values, are shared: one object per distinct string instead of one per occurrence
+      (a spec repeats a few thousand names hundreds of thousands of times: the data takes about half the
+      memory);
+    * it records the pointer of every ``$ref`` (with its value), of every mapping with an
+      ``x-amazon-apigateway-*`` key (with the key) and of every mapping with an ``example``, ``examples`` or
+      ``default`` (lint then visits only those).
 
     ruamel.yaml shares one object between an anchor and its aliases, so a node met a second time is an
     alias: walking it again is what expands a "billion laughs" file, and is bounded like yaml_rs's replays.
+    An alias stays the same object as its anchor; its sites are recorded under each path that reaches it.
+    ``aliases``: the data may share objects (a YAML text with anchors); without, nothing is tracked (yaml_rs
+    and json build every node anew).
     """
     refs = parsed.refs
+    extensions = parsed.extensions
+    value_sites = parsed.value_sites
+    strings: dict[str, str] = {}
+    share = strings.setdefault
     path: list = []
     count = 0
     replayed = 0
-    seen: set[int] = set()
+    rebuilt: dict[int, Any] = {}  # with aliases: id of a node as parsed -> what replaces it (aliases share it)
+    keep: list = []  # with aliases: the mappings as parsed, alive until the end so that their ids stay unique
 
     def walk(node: Any, depth: int, shared: bool) -> Any:
         nonlocal count, replayed
@@ -309,39 +336,64 @@ def _normalise(root: Any, parsed: Parsed, name: str, text: str = "") -> Any:
         if depth > MAX_DEPTH:
             line, column = _path_position(text, path)
             raise InputError(f"nesting deeper than {MAX_DEPTH} levels (or a recursive alias)", name, line, column)
-        if not shared:
-            key = id(node)
-            if key in seen:
-                shared = True
-            else:
-                seen.add(key)
+        again = False
+        if aliases:
+            again = id(node) in rebuilt
+            shared = shared or again
         if shared:
             replayed += 1
             if replayed > MAX_ALIAS_EVENTS:
                 raise InputError(f"YAML aliases expand to more than {MAX_ALIAS_EVENTS:,} nodes (alias bomb?)", name, 1, 1)
         if type(node) is dict:
-            if "<<" in node or not _all_str(node):
+            try:
+                keys = "".join(node)  # every key a string (checked in C)
+            except TypeError:
+                keys = None
+            source = node
+            if keys is None or "<<" in node:
                 node = _fix_keys(node)
-            ref = node.get("$ref")
-            if type(ref) is str:
-                refs.append((tuple(path), ref))
+                keys = "".join(node)
+            if "$ref" in node and type(node["$ref"]) is str:
+                refs.append((tuple(path), node["$ref"]))
+            if EXTENSION_PREFIX in keys:
+                extensions.extend((tuple(path), k) for k in node if k.startswith(EXTENSION_PREFIX))
+            if ("default" in keys or "example" in keys) and ("default" in node or "example" in node
+                                                             or "examples" in node):
+                value_sites.append(tuple(path))
+            if again:
+                out = rebuilt[id(source)]
+            else:
+                out = {}
+                if aliases:
+                    rebuilt[id(source)] = rebuilt[id(out)] = out  # met again as parsed, or in a list walked already
+                    keep.append(source)
             for k, v in node.items():
+                k = share(k, k)
                 t = type(v)
-                if t is dict or t is list:
+                if t is str:
+                    if len(v) <= _SHORT:
+                        v = share(v, v)
+                elif t is dict or t is list:
                     path.append(k)
-                    new = walk(v, depth + 1, shared)
+                    v = walk(v, depth + 1, shared)
                     path.pop()
-                    if new is not v:
-                        node[k] = new
-        elif type(node) is list:
-            for i, v in enumerate(node):
-                t = type(v)
-                if t is dict or t is list:
-                    path.append(i)
-                    new = walk(v, depth + 1, shared)
-                    path.pop()
-                    if new is not v:
-                        node[i] = new
+                if not again:
+                    out[k] = v
+            return out
+        # a list: its items are replaced in place (a list keeps its identity)
+        if aliases:
+            rebuilt[id(node)] = node
+        for i, v in enumerate(node):
+            t = type(v)
+            if t is str:
+                if len(v) <= _SHORT:
+                    node[i] = share(v, v)
+            elif t is dict or t is list:
+                path.append(i)
+                new = walk(v, depth + 1, shared)
+                path.pop()
+                if new is not v:
+                    node[i] = new
         return node
 
     try:
@@ -350,6 +402,18 @@ def _normalise(root: Any, parsed: Parsed, name: str, text: str = "") -> Any:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", name, 1, 1) from None
     parsed.node_count = count
     return result
+
+
+def value_holders(data: Any, sites: list[tuple]) -> set[int]:
+    """Ids of the containers that hold, or contain, one of ``sites`` (pointers recorded by the walk)."""
+    holders: set[int] = set()
+    for pointer in sites:
+        node = data
+        holders.add(id(node))
+        for seg in pointer:
+            node = node[seg]
+            holders.add(id(node))
+    return holders
 
 
 def _path_position(text: str, path: list) -> tuple[int, int]:
