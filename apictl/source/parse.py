@@ -355,8 +355,7 @@ def _normalise(root: Any, parsed: Parsed, name: str, text: str = "", aliases: bo
                 keys = "".join(node)
             if "$ref" in node and type(node["$ref"]) is str:
                 refs.append((tuple(path), node["$ref"]))
-            if EXTENSION_PREFIX in keys:
-                extensions.extend((tuple(path), k) for k in node if k.startswith(EXTENSION_PREFIX))
+            has_extensions = EXTENSION_PREFIX in keys
             if ("default" in keys or "example" in keys) and ("default" in node or "example" in node
                                                              or "examples" in node):
                 value_sites.append(tuple(path))
@@ -369,6 +368,8 @@ def _normalise(root: Any, parsed: Parsed, name: str, text: str = "", aliases: bo
                     keep.append(source)
             for k, v in node.items():
                 k = share(k, k)
+                if has_extensions and k.startswith(EXTENSION_PREFIX):  # in document order, as a full walk meets them
+                    extensions.append((tuple(path), k))
                 t = type(v)
                 if t is str:
                     if len(v) <= _SHORT:
