@@ -157,9 +157,13 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 def fingerprint(f: Finding) -> str:
     """Stable across runs and line shifts: rule, file, pointer and message."""
+    return fingerprint_of(f.rule, f.document.display, format_pointer(f.pointer), f.message)
+
+
+def fingerprint_of(rule: str, file: str, pointer: str, message: str) -> str:
     import hashlib  # only baselines need it
 
-    raw = "\x1f".join((f.rule, f.document.display, format_pointer(f.pointer), f.message))
+    raw = "\x1f".join((rule, file, pointer, message))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
 
 
@@ -180,12 +184,13 @@ def read_baseline(path: Path) -> set[str]:
     return {e["fingerprint"] for e in entries if isinstance(e, dict) and isinstance(e.get("fingerprint"), str)}
 
 
-def write_baseline(path: Path, findings: list[Finding]) -> None:
+def write_baseline(path: Path, items: list) -> None:
+    """Record ``items`` (report.ReportItem: the findings as reported) as the baseline."""
     import json
 
     entries = sorted(
-        ({"fingerprint": fingerprint(f), "rule": f.rule, "file": f.document.display,
-          "pointer": format_pointer(f.pointer), "message": f.message} for f in findings),
+        ({"fingerprint": fingerprint_of(i.id, i.file, i.pointer, i.message), "rule": i.id, "file": i.file,
+          "pointer": i.pointer, "message": i.message} for i in items),
         key=lambda e: (e["file"], e["pointer"], e["rule"], e["message"]),
     )
     path.write_text(json.dumps({"version": 1, "findings": entries}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,9 +1,10 @@
 """One parsed file: its data, where it came from, and lazy positions."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import InputError
 from .parse import MAX_FILE_BYTES, parse_text
@@ -47,11 +48,43 @@ class Document:
         return node
 
 
+# While a result cache records (recording_reads), every file read from disk: (path, SHA-256 of its bytes, or None
+# when it could not be read). What a cached result depends on besides the file it was made from.
+_read_log: list[tuple[str, str | None]] | None = None
+
+
+@contextmanager
+def recording_reads() -> Iterator[list[tuple[str, str | None]]]:
+    global _read_log
+    outer, _read_log = _read_log, []
+    try:
+        yield _read_log
+    finally:
+        _read_log = outer
+
+
+def _log_read(path: Path, raw: bytes | None) -> None:
+    if _read_log is not None:
+        import hashlib
+
+        _read_log.append((str(path.absolute()), None if raw is None else hashlib.sha256(raw).hexdigest()))
+
+
 def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     return decode(read_bytes(path, display, max_bytes), display)
 
 
 def read_bytes(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    try:
+        raw = _read_bytes(path, display, max_bytes)
+    except InputError:
+        _log_read(path, None)
+        raise
+    _log_read(path, raw)
+    return raw
+
+
+def _read_bytes(path: Path, display: str, max_bytes: int) -> bytes:
     import stat
 
     try:
