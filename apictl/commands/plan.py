@@ -9,6 +9,7 @@ import typer
 
 from ..source.errors import InputError
 from . import complete
+from .shared import max_file_size_option
 
 STAGE_HELP = "Stage from apictl.yaml `stages:` (its spec and settings)."
 CONFIG_HELP = "Config file (default: nearest apictl.yaml or pyproject.toml with [tool.apictl])."
@@ -28,6 +29,7 @@ def plan(
                                            "2 when there are changes, 1 on any error (terraform's convention)."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the plan to this file."),
+    max_file_size: int = max_file_size_option(),
 ) -> None:
     """Show what deploying a stage changes: create (+), update (~), replace (-/+ or +/-), delete (-),
     in dependency order, with the changed attributes and whether the stage needs a new deployment.
@@ -48,7 +50,7 @@ def plan(
     from ..plan.run import PlanOptions, run_plan
 
     opts = PlanOptions(stage=stage, state=state, write_state=write_state, format=format,
-                       detailed_exitcode=detailed_exitcode, config=config, output=output)
+                       detailed_exitcode=detailed_exitcode, config=config, output=output, max_file_size=max_file_size)
     if not detailed_exitcode:
         raise typer.Exit(run_plan(opts))
     try:
@@ -71,6 +73,7 @@ def export(
                                            "and/or STAGE.tf.json into this folder."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    max_file_size: int = max_file_size_option(),
 ) -> None:
     """Export a stage as a CloudFormation template (JSON), a SAM template (JSON) or Terraform
     (.tf.json), with the redeploy pattern each engine needs (a deployment keyed by the definition's
@@ -87,7 +90,7 @@ def export(
     from ..plan.run import ExportOptions, run_export
 
     raise typer.Exit(run_export(ExportOptions(stage=stage, formats=format or [], out=out, out_dir=out_dir,
-                                              force=force, config=config)))
+                                              force=force, config=config, max_file_size=max_file_size)))
 
 
 def deploy(
@@ -102,6 +105,7 @@ def deploy(
                                          "everything is created anew."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal)."),
+    max_file_size: int = max_file_size_option(),
 ) -> None:
     """Apply the plan of a stage through the API Gateway API (needs boto3: pip install 'apictl[deploy]'):
     import or put-rest-api (overwrite) the body, create a deployment when the definition changed,
@@ -116,7 +120,7 @@ def deploy(
     from ..plan.run import DeployOptions, run_deploy
 
     raise typer.Exit(run_deploy(DeployOptions(stage=stage, endpoint_url=endpoint_url, region=region, state=state,
-                                              config=config, quiet=quiet)))
+                                              config=config, quiet=quiet, max_file_size=max_file_size)))
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ import typer
 
 from ..progress import VALIDATE_FILES
 from . import complete
+from .shared import max_file_size_option
 
 FORMAT_HELP = "Output format: text, json, sarif, github, junit or markdown."
 
@@ -29,7 +30,7 @@ def validate(
                                               "Fn::Sub values; repeatable."),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="Fetch http(s) $refs (off by default)."),
     root: Optional[Path] = typer.Option(None, "--root", help="Folder $refs may not leave (default: the spec's folder)."),
-    max_file_size: int = typer.Option(64, "--max-file-size", help="Largest file to read, in MiB."),
+    max_file_size: int = max_file_size_option(),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Hide findings recorded in this baseline file."),
     write_baseline: bool = typer.Option(False, "--write-baseline", help="Record the current findings as the baseline "
                                         "(baseline from --baseline, the config, or .apictl-baseline.json) and exit 0."),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..cache import CACHE_FOLDER, MAX_BYTES as MAX_CACHED_BYTES, ResultCache
 from ..config import Config, check_rule_ids, load_config
-from ..options import check_choice, parse_params, use_color
+from ..options import MAX_FILE_SIZE_MIB, check_choice, max_file_bytes, parse_params, use_color
 from ..output import emit
 from ..parallel import default_jobs, map_in_order
 from ..progress import VALIDATE_FILES, progress as progress_bar
@@ -31,7 +31,7 @@ class ValidateOptions:
     params: list[str] = field(default_factory=list)
     allow_remote: bool = False
     root: Path | None = None
-    max_file_size: int = 64
+    max_file_size: int = MAX_FILE_SIZE_MIB
     baseline: Path | None = None
     write_baseline: bool = False
     only_openapi: bool = False
@@ -47,8 +47,6 @@ def run_validate(opts: ValidateOptions) -> int:
     check_choice(opts.format, FORMATS, "--format")
     check_choice(opts.fail_on, ("error", "warning", "info"), "--fail-on")
     check_choice(opts.api_type, ("rest", "http"), "--api-type")
-    if opts.max_file_size <= 0:
-        raise InputError("--max-file-size must be a positive number of MiB")
     if opts.jobs < 0:
         raise InputError("--jobs must be 0 (every CPU) or more")
     shard_k_n = parse_shard(opts.shard) if opts.shard else None
@@ -70,7 +68,7 @@ def run_validate(opts: ValidateOptions) -> int:
         baseline = read_baseline(baseline_path)
     settings = FileSettings(config=replace(config, _positions=None), api_type=opts.api_type, params=params,
                             allow_remote=opts.allow_remote, root=str(opts.root) if opts.root else None,
-                            max_bytes=opts.max_file_size * 1024 * 1024, baseline=frozenset(baseline))
+                            max_bytes=max_file_bytes(opts.max_file_size), baseline=frozenset(baseline))
     cache = None if opts.no_cache else ResultCache(config.folder / CACHE_FOLDER, settings_key(settings))
     file_results = check_files(tasks, settings, cache, opts.jobs or default_jobs(),
                                show_progress=not opts.quiet and len(tasks) >= VALIDATE_FILES)

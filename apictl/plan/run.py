@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..options import check_choice
+from ..options import MAX_FILE_SIZE_MIB, check_choice, max_file_bytes
 from ..output import emit, write_file
 from ..source.errors import InputError
 from .pipeline import Desired, load_desired
@@ -31,6 +31,7 @@ class PlanOptions:
     detailed_exitcode: bool = False
     config: Path | None = None
     output: Path | None = None
+    max_file_size: int = MAX_FILE_SIZE_MIB
 
 
 def need_stage(stage: str | None) -> str:
@@ -58,7 +59,7 @@ def run_plan(opts: PlanOptions) -> int:
     check_choice(opts.format, PLAN_FORMATS, "--format")
     if opts.write_state and opts.state is None:
         raise InputError("--write-state needs --state FILE (where to write it)")
-    desired = load_desired(need_stage(opts.stage), opts.config)
+    desired = load_desired(need_stage(opts.stage), opts.config, max_file_bytes(opts.max_file_size))
     state = load_state(desired, opts.state, missing_ok=opts.write_state)
     plan = make_plan(desired.graph, state)
     label = str(opts.state) if state is not None else None
@@ -98,6 +99,7 @@ class ExportOptions:
     out_dir: Path | None = None
     force: bool = False
     config: Path | None = None
+    max_file_size: int = MAX_FILE_SIZE_MIB
 
 
 def run_export(opts: ExportOptions) -> int:
@@ -120,7 +122,7 @@ def run_export(opts: ExportOptions) -> int:
     for target in targets:
         if target is not None and target.exists() and not opts.force:
             raise InputError("output file exists; pass --force to overwrite it", str(target))
-    desired = load_desired(stage, opts.config)
+    desired = load_desired(stage, opts.config, max_file_bytes(opts.max_file_size))
     texts = [export_text(desired, fmt) for fmt in formats]  # all built before anything is written
     for fmt, text, target in zip(formats, texts, targets):
         size = len(text.encode())  # bytes in the file: measured once (a template can be several MB)
@@ -156,13 +158,14 @@ class DeployOptions:
     state: Path | None = None
     config: Path | None = None
     quiet: bool = False  # no progress bar
+    max_file_size: int = MAX_FILE_SIZE_MIB
 
 
 def run_deploy(opts: DeployOptions) -> int:
     from .deploy import deploy
     from .plan import make_plan
 
-    desired = load_desired(need_stage(opts.stage), opts.config)
+    desired = load_desired(need_stage(opts.stage), opts.config, max_file_bytes(opts.max_file_size))
     state = load_state(desired, opts.state, missing_ok=True)
     plan = make_plan(desired.graph, state)
     return deploy(desired, plan, state, opts.endpoint_url, opts.region, opts.state, show_progress=not opts.quiet)
