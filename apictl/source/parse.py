@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .blocks import LARGE_FILE, entries, header_end, key_at, value_start
 from .errors import InputError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -61,15 +62,104 @@ def parse_text(text: str, name: str, kind: str | None = None) -> Parsed:
         kind = "json" if name.lower().endswith(".json") else "yaml"
     if not text or text.isspace():  # (not text.strip(), without copying a 4 MB text)
         raise InputError("file is empty", name, 1, 1)
+    parsed = Parsed(data=None, kind=kind)
+    if kind == "yaml" and len(text) > LARGE_FILE:
+        parsed.data = parse_by_entries(text, name, parsed)
+        if parsed.data is not None:
+            return parsed
+        parsed = Parsed(data=None, kind=kind)
     if kind == "json":
         data = _parse_json(text, name)
     else:
         data = _parse_yaml(text, name)
     if not isinstance(data, (dict, list)):
         raise InputError(f"expected a mapping at the top level, found {_type_name(data)}", name, 1, 1)
-    parsed = Parsed(data=None, kind=kind)
     parsed.data = _normalise(data, parsed, name, text, aliases=kind == "yaml" and _ANCHOR_RE.search(text) is not None)
     return parsed
+
+
+class _NotBlocks(Exception):
+    """The text is not plainly a nest of block mappings there: parse it whole."""
+
+
+CHUNK = 1024 * 1024  # entries are parsed in batches of about this many characters
+
+
+def parse_by_entries(text: str, name: str, parsed: Parsed) -> Any | None:
+    """Parse a large YAML text one batch of block-mapping entries at a time (source/blocks.py), normalising
+    each batch as it comes: the parser never builds its tree of the whole file next to the data (a 50 MB spec
+    took twice the memory of its data to parse whole). None when the text is not a plain nest of block
+    mappings at the top (flow style, anchors, tags, several documents...) or a part of it does not parse on
+    its own: the caller parses it whole, which also words any error exactly as for a small file."""
+    if _ANCHOR_RE.search(text) or ("!" in text and _TAG_RE.search(text)):
+        return None
+    start = header_end(text)
+    if start is None:
+        return None
+    walk = _normaliser(parsed, name, text, aliases=False)
+    try:
+        data = _mapping_by_entries(text, start, len(text), 0, (), walk)
+    except _NotBlocks:
+        return None
+    parsed.value_sites[:] = list(dict.fromkeys(parsed.value_sites))  # a mapping split in batches is met once per batch
+    return data
+
+
+def _mapping_by_entries(text: str, start: int, end: int, indent: int, path: tuple, walk) -> dict:
+    starts = entries(text, start, end, indent)
+    if starts is None:
+        raise _NotBlocks
+    out: dict = {}
+    bounds = [*starts, end]
+    batch = starts[0]
+    for i, entry in enumerate(starts):
+        entry_end = bounds[i + 1]
+        if entry_end - entry > CHUNK:
+            _add(out, _batch(text, batch, entry, path, walk))
+            _add(out, _large_entry(text, entry, entry_end, indent, path, walk))
+            batch = entry_end
+        elif entry_end - batch > CHUNK:
+            _add(out, _batch(text, batch, entry, path, walk))
+            batch = entry
+    _add(out, _batch(text, batch, end, path, walk))
+    return out
+
+
+def _large_entry(text: str, start: int, end: int, indent: int, path: tuple, walk) -> dict:
+    """One entry larger than a batch: its block mapping value entry by entry, else the entry whole."""
+    key = key_at(text, start + indent)
+    value = value_start(text, key[1], end) if key else None
+    if value is None or value[1] <= indent or text.startswith("-", value[0]):  # not a block mapping: whole
+        return _batch(text, start, end, path, walk)
+    child = value[1]
+    line_end = text.index("\n", key[1])
+    head = _batch(text, start, line_end, path, walk)  # the key alone: {key: None}, the key as the parser reads it
+    if len(head) != 1 or next(iter(head.values())) is not None:
+        raise _NotBlocks
+    name = next(iter(head))
+    return {name: _mapping_by_entries(text, line_end + 1, end, child, path + (name,), walk)}
+
+
+def _batch(text: str, start: int, end: int, path: tuple, walk) -> dict:
+    if start >= end:
+        return {}
+    import yaml_rs
+
+    try:
+        data = yaml_rs.loads(text[start:end], parse_datetime=False,
+                             alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS))
+    except Exception:  # noqa: BLE001 - any problem: the whole parse reports it, exactly
+        raise _NotBlocks from None
+    if type(data) is not dict:
+        raise _NotBlocks
+    return walk(data, path)
+
+
+def _add(out: dict, part: dict) -> None:
+    for key, value in part.items():
+        if key in out:
+            raise _NotBlocks  # a duplicate key: the whole parse places it
+        out[key] = value
 
 
 def _parse_json(text: str, name: str) -> Any:
@@ -300,7 +390,14 @@ _SHORT = 64  # string values up to this length are shared (enums, types, media t
 
 
 def _normalise(root: Any, parsed: Parsed, name: str, text: str = "", aliases: bool = True) -> Any:
-    """One walk over the data, which records what later passes need so that none walks the whole document again:
+    return _normaliser(parsed, name, text, aliases)(root, ())
+
+
+def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True):
+    """A function ``(node, path) -> node`` that normalises ``node``, the data at ``path`` (see below), recording into
+    ``parsed``; a large file is normalised one batch of entries at a time (parse_by_entries), with one state.
+
+    One walk over the data, which records what later passes need so that none walks the whole document again:
 
     * every mapping key becomes a string (``200:`` -> ``"200"``), merge keys (``<<``) are applied, depth and
       size are bounded;
@@ -397,12 +494,16 @@ def _normalise(root: Any, parsed: Parsed, name: str, text: str = "", aliases: bo
                     node[i] = new
         return node
 
-    try:
-        result = walk(root, 0, False)
-    except RecursionError:
-        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", name, 1, 1) from None
-    parsed.node_count = count
-    return result
+    def normalise(node: Any, at: tuple) -> Any:
+        path[:] = at
+        try:
+            result = walk(node, len(at), False)
+        except RecursionError:
+            raise InputError(f"nesting deeper than {MAX_DEPTH} levels", name, 1, 1) from None
+        parsed.node_count = count
+        return result
+
+    return normalise
 
 
 def value_holders(data: Any, sites: list[tuple]) -> set[int]:
