@@ -218,11 +218,17 @@ def write_files(out: Path, files: dict[str, str], tracker: Tracker | None = None
     written = []
     tracker = tracker or Tracker()
     tracker.phase("Writing", len(files))
+    folders: dict[Path, Path] = {}  # each folder is created and resolved once, not once per file
     for rel in sorted(files):
         tracker.advance(0, rel)
         target = (root / safe_relative_path(rel))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        resolved = target.resolve()
+        folder = folders.get(target.parent)
+        if folder is None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folder = folders[target.parent] = target.parent.resolve()
+        resolved = folder / target.name
+        if resolved.is_symlink():  # a link left in --out by an earlier run: follow it only inside the root
+            resolved = resolved.resolve()
         if resolved != root and root not in resolved.parents:
             raise GenerationError(f"output path {rel!r} leaves {out}")
         with open(resolved, "w", encoding="utf-8", newline="\n") as handle:
