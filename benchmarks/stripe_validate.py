@@ -34,7 +34,8 @@ def main() -> int:
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         installed = measure.compiled_copy(args.tree, Path(tmp))
-        commands = {"apictl validate": measure.apictl("validate", str(args.spec), "-f", "json"),
+        commands = {"apictl validate": measure.apictl("validate", str(args.spec), "-f", "json",
+                                                          *measure.no_cache(args.tree)),
                     "openapi-spec-validator": [osv, str(args.spec)]}
         print(f"# {measure.machine()} (start); {measure.relative(args.spec)}; tree {measure.relative(args.tree)}; "
               f"{args.runs} interleaved runs", flush=True)
