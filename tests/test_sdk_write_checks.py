@@ -37,7 +37,9 @@ def test_a_linked_folder_pointing_outside_is_refused(tmp_path):
     os.symlink(elsewhere, out / "src")
     with pytest.raises(GenerationError, match="leaves"):
         write_files(out, {"src/a.txt": "1"})
-    assert list(elsewhere.iterdir()) == []
+    with pytest.raises(GenerationError, match="leaves"):
+        write_files(out, {"src/deeper/still/b.txt": "2"})
+    assert list(elsewhere.iterdir()) == []  # refused before any folder is created there
 
 
 def test_a_link_inside_the_output_is_followed(tmp_path):
