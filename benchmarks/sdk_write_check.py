@@ -66,10 +66,11 @@ def main() -> int:
     print(f"# {measure.machine()} (start); {measure.relative(args.spec)}; {args.runs} interleaved runs", flush=True)
     spent: dict[Path, list[dict]] = {tree: [] for tree in args.tree}
     with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(args.runs):
-            for tree in args.tree:
+        for run in range(args.runs):
+            for index, tree in enumerate(args.tree):  # each run writes into a new folder, as a first run does
                 env = {**measure.apictl_env(tree), "PYTHONDONTWRITEBYTECODE": "1"}
-                result = subprocess.run([sys.executable, "-c", PROBE, str(args.spec), os.path.join(tmp, "out")],
+                result = subprocess.run([sys.executable, "-c", PROBE, str(args.spec),
+                                         os.path.join(tmp, f"out-{run}-{index}")],
                                         env=env, capture_output=True, text=True, check=False)
                 line = [x for x in result.stderr.splitlines() if x.startswith("SPENT ")]
                 if result.returncode != 0 or not line:

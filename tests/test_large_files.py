@@ -125,3 +125,20 @@ def test_positions_by_entries_are_those_of_the_whole_tree(monkeypatch):
         assert [large.position(p) for p in sample] == [whole.position(p) for p in sample], path
         compared += 1
     assert compared > 50
+
+
+marks = st.text(st.sampled_from(list("&! \t\r\n:[]{},-aZ9#'\"") + ["é", "İ"]), max_size=40)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(marks)
+def test_anchor_and_tag_tests_are_the_regexes(text):
+    assert parse._has_anchor(text) == (parse._ANCHOR_RE.search(text) is not None)
+    assert parse._has_tag(text) == (parse._TAG_RE.search(text) is not None)
+
+
+def test_anchor_and_tag_tests_on_many_marks(monkeypatch):
+    monkeypatch.setattr(parse, "_FEW", 3)
+    for text in ("& & & &a", "a&b c&d e&f g&h", "! ! ! !x", "a!b c!d e!f :!Ref"):
+        assert parse._has_anchor(text) == (parse._ANCHOR_RE.search(text) is not None)
+        assert parse._has_tag(text) == (parse._TAG_RE.search(text) is not None)
