@@ -18,7 +18,8 @@ from .source.errors import InputError
 # command name -> the module of apictl/commands/ whose register() declares it, in the order --help lists them
 COMMAND_MODULES = {
     "validate": "validate", "lint": "validate", "rules": "rules", "diff": "diff", "plan": "plan",
-    "export": "plan", "deploy": "plan", "sdk": "sdk", "serve": "serve", "lsp": "lsp",
+    "export": "plan", "deploy": "plan", "import": "plan", "force-unlock": "plan", "sdk": "sdk", "serve": "serve",
+    "lsp": "lsp",
 }
 APP_SETTINGS = dict(pretty_exceptions_enable=False, rich_markup_mode=None)
 

@@ -41,3 +41,13 @@ def need_corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS} (it sits beside the repository in CI)")
     return CORPUS
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``full_fault_matrix`` run only when asked for (``pytest -m full_fault_matrix``)."""
+    if "full_fault_matrix" in (config.getoption("markexpr") or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("full_fault_matrix") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept

@@ -37,6 +37,7 @@ COMMANDS = {
     "sdk": ["sdk", "big.yaml", "--lang", "js", "--out", "sdk", "-q"],
     "serve": ["serve", "big.yaml", "--port", "0"],
     "deploy": ["deploy", "--stage", "dev", "--endpoint-url", "http://127.0.0.1:9"],
+    "import": ["import", "--stage", "dev", "--rest-api-id", "abc123", "--endpoint-url", "http://127.0.0.1:9"],
 }
 
 

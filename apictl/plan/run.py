@@ -17,20 +17,31 @@ from .pipeline import Desired, load_desired
 if TYPE_CHECKING:
     from .plan import Plan
     from .state import State
+    from .state.store import StateStore
 
 PLAN_FORMATS = ("text", "json", "markdown")
 EXPORT_FORMATS = ("cloudformation", "sam", "terraform")
 
 
 @dataclass
-class PlanOptions:
-    stage: str | None
-    state: Path | None = None
+class StateOptions:
+    """Where the state is and how it is locked (shared by plan, deploy and import)."""
+    state: str | Path | None = None  # a path or s3://bucket/key; None: .apictl/<stage>.json
+    lock_table: str | None = None  # DynamoDB table locking an S3 state
+    lock_timeout: str | None = None  # how long to wait for the lock ('30s', '5m'); default: do not wait
+    region: str | None = None
+    endpoint_url: str | None = None  # API Gateway endpoint (a local moto_server)
+
+
+@dataclass
+class PlanOptions(StateOptions):
+    stage: str | None = None
     write_state: bool = False
     format: str = "text"
     detailed_exitcode: bool = False
     config: Path | None = None
     output: Path | None = None
+    refresh: bool = False
     max_file_size: int = MAX_FILE_SIZE_MIB
 
 
@@ -40,36 +51,88 @@ def need_stage(stage: str | None) -> str:
     return stage
 
 
-def load_state(desired: Desired, path: Path | None, missing_ok: bool = False) -> State | None:
-    from .state import read_state
+def state_store(desired: Desired, opts: StateOptions) -> StateStore:
+    """The store ``--state`` names; without it, ``.apictl/<stage>.json`` beside the config."""
+    from .state.store import default_location, open_store
 
-    if path is None or (missing_ok and not path.exists()):
+    if opts.state is None and opts.lock_table:
+        raise InputError("--lock-table locks a remote state: give --state s3://BUCKET/KEY too")
+    location = opts.state if opts.state is not None else default_location(desired.config.folder, desired.stage.name)
+    return open_store(location, opts.lock_table, opts.region)
+
+
+def plan_store(desired: Desired, opts: StateOptions) -> StateStore | None:
+    """What ``plan`` compares with: ``--state``, else the default state when it exists, else nothing."""
+    store = state_store(desired, opts)
+    if opts.state is None and not Path(store.label).is_file():
         return None
-    g = desired.graph
-    return read_state(path, g.title, g.api_type, g.stage)
+    return store
+
+
+def lock_seconds(opts: StateOptions) -> float:
+    from .state.lock import parse_duration
+
+    return parse_duration(opts.lock_timeout)
 
 
 def run_plan(opts: PlanOptions) -> int:
     """Exit codes: 0 success (or, with --detailed-exitcode, no changes); 2 changes with
     --detailed-exitcode. Errors raise InputError (the caller maps them to 2, or 1 with
     --detailed-exitcode)."""
+    from contextlib import nullcontext
+
     from .plan import make_plan
-    from .state import state_from_graph, write_state
+    from .state import state_from_graph
+    from .state.store import load, save
 
     check_choice(opts.format, PLAN_FORMATS, "--format")
     if opts.write_state and opts.state is None:
         raise InputError("--write-state needs --state FILE (where to write it)")
+    timeout = lock_seconds(opts)
     desired = load_desired(need_stage(opts.stage), opts.config, max_file_bytes(opts.max_file_size))
-    state = load_state(desired, opts.state, missing_ok=opts.write_state)
-    plan = make_plan(desired.graph, state)
-    label = str(opts.state) if state is not None else None
-    emit(format_plan(plan, desired, label, opts.format), opts.output)
-    if opts.write_state and opts.state is not None:
-        write_state(opts.state, state_from_graph(desired.graph, _physical_ids(state)))
-        sys.stderr.write(f"wrote the planned state ({len(desired.graph.resources)} resources) to {opts.state}\n")
+    store = plan_store(desired, opts)
+    locking = store.lock("plan --write-state", timeout) if store is not None and opts.write_state else nullcontext()
+    with locking:
+        state = load(store, desired.graph) if store is not None else None
+        if state is None and store is not None and opts.state is not None and not opts.write_state:
+            raise InputError("state file not found (start one with `apictl plan --stage NAME --state FILE "
+                             "--write-state`)", store.label)
+        drift: list = []
+        if opts.refresh:
+            state, drift = refresh_state(desired, state, opts)
+        plan = make_plan(desired.graph, state, drift, refreshed=opts.refresh)
+        label = store.label if state is not None and store is not None else None
+        emit(format_plan(plan, desired, label, opts.format), opts.output)
+        if opts.write_state and store is not None:
+            written = state_from_graph(desired.graph, _physical_ids(state))
+            written.serial = state.serial if state is not None else 0
+            save(store, written)
+            sys.stderr.write(f"wrote the planned state ({len(desired.graph.resources)} resources) to {store.label}\n")
     if opts.detailed_exitcode:
         return 2 if plan.has_changes else 0
     return 0
+
+
+def refresh_state(desired: Desired, state: State | None, opts: StateOptions) -> tuple[State | None, list]:
+    """The state as the account holds it, and the drift (``plan --refresh``)."""
+    from .aws import aws_errors, describe, is_credentials_error, make_clients, resolve_region
+    from .refresh import refresh
+
+    if state is None or not any(r.physical_id for r in state.resources.values()):
+        raise InputError("--refresh reads the resources a deploy recorded: it needs the state `apictl deploy` or "
+                         "`apictl import` wrote (with physical ids)")
+    service = "apigateway" if desired.graph.api_type == "rest" else "apigatewayv2"
+    clients = make_clients(service, resolve_region(opts.region), opts.endpoint_url)
+    try:
+        return refresh(clients, desired, state)
+    except aws_errors() as exc:
+        if is_credentials_error(exc):
+            raise InputError(f"AWS credentials: {describe(exc)}") from None
+        raise AccountError(f"refresh failed (reading the account): {describe(exc)}") from None
+
+
+class AccountError(Exception):
+    """An AWS call failed while only reading: exit 1 (the CLI prints the message)."""
 
 
 def _physical_ids(state: State | None) -> dict[str, str]:
@@ -151,21 +214,59 @@ def export_text(desired: Desired, fmt: str) -> str:
 
 
 @dataclass
-class DeployOptions:
-    stage: str | None
-    endpoint_url: str | None = None
-    region: str | None = None
-    state: Path | None = None
+class DeployOptions(StateOptions):
+    stage: str | None = None
     config: Path | None = None
+    refresh: bool = True
     quiet: bool = False  # no progress bar
     max_file_size: int = MAX_FILE_SIZE_MIB
 
 
 def run_deploy(opts: DeployOptions) -> int:
-    from .deploy import deploy
-    from .plan import make_plan
+    from .deploy import DeploySettings, deploy
 
+    timeout = lock_seconds(opts)
     desired = load_desired(need_stage(opts.stage), opts.config, max_file_bytes(opts.max_file_size))
-    state = load_state(desired, opts.state, missing_ok=True)
-    plan = make_plan(desired.graph, state)
-    return deploy(desired, plan, state, opts.endpoint_url, opts.region, opts.state, show_progress=not opts.quiet)
+    store = state_store(desired, opts)
+    settings = DeploySettings(endpoint_url=opts.endpoint_url, region=opts.region, lock_timeout=timeout,
+                              refresh=opts.refresh, show_progress=not opts.quiet)
+    return deploy(desired, store, settings)
+
+
+@dataclass
+class ImportOptions(StateOptions):
+    stage: str | None = None
+    rest_api_id: str | None = None
+    api_id: str | None = None
+    config: Path | None = None
+    max_file_size: int = MAX_FILE_SIZE_MIB
+
+
+def run_import(opts: ImportOptions) -> int:
+    from .adopt import adopt
+
+    if bool(opts.rest_api_id) == bool(opts.api_id):
+        raise InputError("give the API to import: --rest-api-id ID (REST API) or --api-id ID (HTTP API)")
+    timeout = lock_seconds(opts)
+    desired = load_desired(need_stage(opts.stage), opts.config, max_file_bytes(opts.max_file_size))
+    kind = "rest" if opts.rest_api_id else "http"
+    if desired.graph.api_type != kind:
+        option = "--rest-api-id" if kind == "rest" else "--api-id"
+        raise InputError(f"{option} names a{'' if kind == 'rest' else 'n'} {kind.upper()} API, but stage "
+                         f"'{desired.stage.name}' deploys a{'n' if desired.graph.api_type == 'http' else ''} "
+                         f"{desired.graph.api_type.upper()} API ({desired.source.document.display})")
+    store = state_store(desired, opts)
+    return adopt(desired, store, opts.rest_api_id or opts.api_id or "", opts.region, opts.endpoint_url, timeout)
+
+
+def run_force_unlock(location: str, lock_id: str, lock_table: str | None, region: str | None) -> int:
+    from .state.store import open_store
+
+    store = open_store(location, lock_table, region)
+    unlock = getattr(store, "force_unlock", None)
+    if unlock is None:
+        raise InputError("a local state is locked with an OS lock that ends with its process: there is nothing "
+                         "to unlock (the lock file beside it is only a note of who held it)", str(location))
+    unlock(lock_id)
+    sys.stderr.write(f"released lock {lock_id} of {store.label}\n")
+    return 0
