@@ -55,7 +55,12 @@ def run_validate(opts: ValidateOptions) -> int:
     if config.rules or opts.format == "sarif":  # otherwise only the rule families each document needs are loaded
         load_all_rules()
         check_rule_ids(config, set(RULES) | set(RETIRED))
-    tasks = expand_inputs(opts.files, opts.only_openapi) or [(name, opts.only_openapi) for name in _config_specs(config)]
+    if opts.files:  # a folder without specs is an error, not a reason to validate the config's specs instead
+        tasks = expand_inputs(opts.files, opts.only_openapi)
+        if not tasks:
+            raise InputError("no .yaml, .yml or .json files found in the folder(s) given", ", ".join(opts.files))
+    else:
+        tasks = [(name, opts.only_openapi) for name in _config_specs(config)]
     if not tasks:
         raise InputError("no files given, and no `specs:` list in apictl.yaml")
     if shard_k_n:
