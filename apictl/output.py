@@ -89,12 +89,13 @@ def _new_file_mode(existing: Path) -> int:
 
 
 def write_file(path: Path | str, data: str | bytes, *, replace: bool = True, what: str = "output",
-               inputs: Iterable[Path | str | None] = (), option: str = "--output") -> Path:
+               inputs: Iterable[Path | str | None] = (), option: str = "--output", durable: bool = True) -> Path:
     """Write ``data`` to ``path`` atomically and durably.
 
     ``replace=False`` refuses an existing file (checked at the moment of the rename, so two writers
     cannot both succeed). ``inputs`` are the files the command read: writing over one is refused.
-    Missing parent folders are created. Returns the path written.
+    Missing parent folders are created. Returns the path written. ``durable=False`` skips the fsyncs, for
+    files a crash may lose (a cache entry): still never a partial file.
     """
     target = Path(path)
     refuse_inputs(target, inputs, option)
@@ -113,7 +114,8 @@ def write_file(path: Path | str, data: str | bytes, *, replace: bool = True, wha
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
                 handle.flush()
-                os.fsync(handle.fileno())
+                if durable:
+                    os.fsync(handle.fileno())
             os.chmod(tmp, _new_file_mode(target))
             if replace:
                 os.replace(tmp, target)
@@ -128,7 +130,8 @@ def write_file(path: Path | str, data: str | bytes, *, replace: bool = True, wha
             pass
         except OSError:
             pass
-    _fsync_folder(folder)
+    if durable:
+        _fsync_folder(folder)
     return target
 
 

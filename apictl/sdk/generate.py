@@ -37,6 +37,7 @@ import importlib
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
@@ -196,9 +197,12 @@ def render(sdk: SdkApi, target: Target, settings: dict[str, Any], templates: Pat
 
 
 # -- writing ------------------------------------------------------------------------------------------------------
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
 def safe_relative_path(path: str) -> str:
     """Refuse absolute paths, '..', empty parts, backslashes and control characters in an output path."""
-    if not path or "\\" in path or any(ord(c) < 32 for c in path) or path.startswith("/") or ":" in path:
+    if not path or "\\" in path or _CONTROL.search(path) or path.startswith("/") or ":" in path:
         raise GenerationError(f"unsafe output path {path!r}")
     parts = PurePosixPath(path).parts
     if any(p in ("", ".", "..") for p in parts):
@@ -218,13 +222,22 @@ def write_files(out: Path, files: dict[str, str], tracker: Tracker | None = None
     written = []
     tracker = tracker or Tracker()
     tracker.phase("Writing", len(files))
+    folders: dict[str, Path] = {}  # each folder is resolved, checked and created once, not once per file
     for rel in sorted(files):
         tracker.advance(0, rel)
-        target = (root / safe_relative_path(rel))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        resolved = target.resolve()
-        if resolved != root and root not in resolved.parents:
-            raise GenerationError(f"output path {rel!r} leaves {out}")
+        parent, _, name = safe_relative_path(rel).rpartition("/")
+        folder = folders.get(parent)
+        if folder is None:
+            folder = (root / parent).resolve()
+            if folder != root and root not in folder.parents:  # checked before anything is created
+                raise GenerationError(f"output path {rel!r} leaves {out}")
+            folder.mkdir(parents=True, exist_ok=True)
+            folders[parent] = folder
+        resolved = folder / name
+        if os.path.islink(resolved):  # a link left in --out by an earlier run: follow it only inside the root
+            resolved = resolved.resolve()
+            if root not in resolved.parents:
+                raise GenerationError(f"output path {rel!r} leaves {out}")
         with open(resolved, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(files[rel])
         written.append(resolved)
