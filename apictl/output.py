@@ -123,13 +123,15 @@ def _new_file_mode(existing: Path) -> int:
 
 
 def write_file(path: Path | str, data: str | bytes, *, replace: bool = True, what: str = "output",
-               inputs: Iterable[Path | str | None] = (), option: str = "--output", updating: bool = False) -> Path:
+               inputs: Iterable[Path | str | None] = (), option: str = "--output", updating: bool = False,
+               durable: bool = True) -> Path:
     """Write ``data`` to ``path`` atomically and durably.
 
     ``replace=False`` refuses an existing file (checked at the moment of the rename, so two writers
     cannot both succeed). ``inputs`` are the files the command read: writing over one is refused, as over any
     file this process read, unless ``updating`` (a file that is read and rewritten by design: a state file).
-    Missing parent folders are created. Returns the path written.
+    Missing parent folders are created. Returns the path written. ``durable=False`` skips the fsyncs, for
+    files a crash may lose (a cache entry): still never a partial file.
     """
     target = Path(path)
     refuse_inputs(target, inputs, option, updating)
@@ -154,7 +156,8 @@ def write_file(path: Path | str, data: str | bytes, *, replace: bool = True, wha
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
                 handle.flush()
-                os.fsync(handle.fileno())
+                if durable:
+                    os.fsync(handle.fileno())
             os.chmod(tmp, _new_file_mode(target))
             if replace:
                 os.replace(tmp, target)
@@ -169,7 +172,8 @@ def write_file(path: Path | str, data: str | bytes, *, replace: bool = True, wha
             pass
         except OSError:
             pass
-    _fsync_folder(folder)
+    if durable:
+        _fsync_folder(folder)
     return target
 
 

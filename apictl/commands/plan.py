@@ -9,6 +9,7 @@ import typer
 
 from ..source.errors import InputError
 from . import complete
+from .shared import max_file_size_option
 
 STAGE_HELP = "Stage from apictl.yaml `stages:` (its spec and settings)."
 CONFIG_HELP = "Config file (default: nearest apictl.yaml or pyproject.toml with [tool.apictl])."
@@ -42,6 +43,7 @@ def plan(
                                            "2 when there are changes, 1 on any error (terraform's convention)."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the plan to this file."),
+    max_file_size: int = max_file_size_option(),
 ) -> None:
     """Show what deploying a stage changes: create (+), update (~), replace (-/+ or +/-), delete (-),
     in dependency order, with the changed attributes and whether the stage needs a new deployment.
@@ -65,7 +67,8 @@ def plan(
 
     opts = PlanOptions(stage=stage, state=state, write_state=write_state, format=format,
                        detailed_exitcode=detailed_exitcode, config=config, output=output, refresh=refresh,
-                       endpoint_url=endpoint_url, region=region, lock_timeout=lock_timeout, lock_table=lock_table)
+                       endpoint_url=endpoint_url, region=region, lock_timeout=lock_timeout, lock_table=lock_table,
+                       max_file_size=max_file_size)
     try:
         code = run_plan(opts)
     except AccountError as exc:
@@ -91,6 +94,7 @@ def export(
                                            "and/or STAGE.tf.json into this folder."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    max_file_size: int = max_file_size_option(),
 ) -> None:
     """Export a stage as a CloudFormation template (JSON), a SAM template (JSON) or Terraform
     (.tf.json), with the redeploy pattern each engine needs (a deployment keyed by the definition's
@@ -107,7 +111,7 @@ def export(
     from ..plan.run import ExportOptions, run_export
 
     raise typer.Exit(run_export(ExportOptions(stage=stage, formats=format or [], out=out, out_dir=out_dir,
-                                              force=force, config=config)))
+                                              force=force, config=config, max_file_size=max_file_size)))
 
 
 def deploy(
@@ -125,6 +129,7 @@ def deploy(
     lock_table: Optional[str] = typer.Option(None, "--lock-table", help=LOCK_TABLE_HELP),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal)."),
+    max_file_size: int = max_file_size_option(),
 ) -> None:
     """Apply the plan of a stage through the API Gateway API (needs boto3: pip install 'apictl[deploy]'):
     put the body, create a deployment when the definition changed, create or update the stage, usage
@@ -147,7 +152,7 @@ def deploy(
 
     raise typer.Exit(run_deploy(DeployOptions(stage=stage, endpoint_url=endpoint_url, region=region, state=state,
                                               config=config, refresh=refresh, lock_timeout=lock_timeout,
-                                              lock_table=lock_table, quiet=quiet)))
+                                              lock_table=lock_table, quiet=quiet, max_file_size=max_file_size)))
 
 
 def import_api(
@@ -162,6 +167,7 @@ def import_api(
     lock_timeout: Optional[str] = typer.Option(None, "--lock-timeout", help=LOCK_TIMEOUT_HELP),
     lock_table: Optional[str] = typer.Option(None, "--lock-table", help=LOCK_TABLE_HELP),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    max_file_size: int = max_file_size_option(),
 ) -> None:
     """Record an API made outside apictl (console, CLI, another tool) and its stage in the state, so
     that apictl manages it from now on: the API, the stage and its deployment, the usage plans
@@ -181,7 +187,8 @@ def import_api(
 
     raise typer.Exit(run_import(ImportOptions(stage=stage, rest_api_id=rest_api_id, api_id=api_id, state=state,
                                               endpoint_url=endpoint_url, region=region, lock_timeout=lock_timeout,
-                                              lock_table=lock_table, config=config)))
+                                              lock_table=lock_table, config=config,
+                                              max_file_size=max_file_size)))
 
 
 def force_unlock(

@@ -9,6 +9,7 @@ import typer
 
 from ..progress import SDK_OPERATIONS
 from . import complete
+from .shared import max_file_size_option
 
 
 def sdk(
@@ -24,6 +25,7 @@ def sdk(
                                             autocompletion=complete.api_types),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal from "
                                f"{SDK_OPERATIONS} operations)."),
+    max_file_size: int = max_file_size_option(),
 ) -> None:
     """Generate a client SDK from a spec.
 
@@ -36,11 +38,11 @@ def sdk(
     from ..model.api import build_api
     from ..sdk.generate import GenerateOptions, generate, load_target
     from ..source import InputError, open_spec
-    from ..options import check_choice
+    from ..options import check_choice, max_file_bytes
 
     check_choice(api_type, ("rest", "http"), "--api-type")
     load_target(lang)
-    sources = open_spec(spec)
+    sources = open_spec(spec, max_bytes=max_file_bytes(max_file_size))
     if not sources:
         raise InputError("no API found in this template", spec, 1, 1)
     if len(sources) > 1:

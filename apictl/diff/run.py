@@ -18,7 +18,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..options import check_choice, use_color
+from ..options import MAX_FILE_SIZE_MIB, check_choice, max_file_bytes, use_color
 from ..output import emit, refuse_inputs
 from ..config import Config, load_config
 from ..model.api import Api, build_api
@@ -46,7 +46,7 @@ class DiffOptions:
     config: Path | None = None
     api_type: str | None = None
     allow_remote: bool = False
-    max_file_size: int = 64
+    max_file_size: int = MAX_FILE_SIZE_MIB
     output: Path | None = None
     no_color: bool = False
     deprecation_days_stable: int = 0
@@ -143,7 +143,7 @@ def _resolve(spec: str, other: str | None, config_holder: list, opts: DiffOption
             if not other or other.startswith(("git:", "stage:")):
                 raise InputError(f"'{spec}' names no file, and the other side is not a file to take the path from")
             spec = f"git:{rev}:{other}"
-    sources = open_spec(spec, allow_remote=opts.allow_remote, max_bytes=opts.max_file_size * 1024 * 1024)
+    sources = open_spec(spec, allow_remote=opts.allow_remote, max_bytes=max_file_bytes(opts.max_file_size))
     if not sources:
         raise InputError("no API found in this file", spec, 1, 1)
     return Side(spec, stage, sources)
@@ -184,8 +184,7 @@ def run_diff(opts: DiffOptions) -> int:
     check_choice(opts.api_type, ("rest", "http"), "--api-type")
     fail_on = _level_option(opts.fail_on, "--fail-on")
     min_level = _level_option(opts.level, "--level")
-    if opts.max_file_size <= 0:
-        raise InputError("--max-file-size must be a positive number of MiB")
+    max_file_bytes(opts.max_file_size)
     for days, option in ((opts.deprecation_days_stable, "--deprecation-days-stable"),
                          (opts.deprecation_days_beta, "--deprecation-days-beta")):
         if days < 0:

@@ -8,6 +8,7 @@ from ..config import Config, load_config
 from ..model.api import Api, build_api
 from ..source import SpecSource, open_spec
 from ..source.errors import InputError
+from ..source.parse import MAX_FILE_BYTES
 from ..stages import Stage, get_stage
 from .resources import ResourceGraph, build_graph
 
@@ -33,10 +34,10 @@ class Desired:
         return str(self.config.path or "apictl.yaml"), where[0] if where else 1, where[1] if where else 1
 
 
-def load_desired(stage_name: str, config_path: Path | None = None) -> Desired:
+def load_desired(stage_name: str, config_path: Path | None = None, max_bytes: int = MAX_FILE_BYTES) -> Desired:
     config = load_config(config_path)
     stage = get_stage(config, stage_name)
-    sources = open_spec(_display_path(stage.spec))
+    sources = open_spec(_display_path(stage.spec), max_bytes=max_bytes)
     if len(sources) != 1:
         found = ", ".join(s.label for s in sources) or "none"
         raise config.error(f"stage '{stage.name}': its spec must hold exactly one API (found: {found})",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..options import check_choice
+from ..options import MAX_FILE_SIZE_MIB, check_choice, max_file_bytes
 from ..output import emit, refuse_inputs, write_file
 from ..printable import printable
 from ..source import paths
@@ -44,6 +44,7 @@ class PlanOptions(StateOptions):
     config: Path | None = None
     output: Path | None = None
     refresh: bool = False
+    max_file_size: int = MAX_FILE_SIZE_MIB
 
 
 def need_stage(stage: str | None) -> str:
@@ -97,7 +98,7 @@ def run_plan(opts: PlanOptions) -> int:
         if local_state is not None and paths.resolve(opts.output) == paths.resolve(local_state):
             raise InputError("--output and --state name the same file; refusing to write both to it", str(opts.output))
     try:
-        desired = load_desired(stage, opts.config)
+        desired = load_desired(stage, opts.config, max_file_bytes(opts.max_file_size))
         store = plan_store(desired, opts)
     except InputError as exc:
         _report_failure(exc, opts)
@@ -185,6 +186,7 @@ class ExportOptions:
     out_dir: Path | None = None
     force: bool = False
     config: Path | None = None
+    max_file_size: int = MAX_FILE_SIZE_MIB
 
 
 def run_export(opts: ExportOptions) -> int:
@@ -211,7 +213,7 @@ def run_export(opts: ExportOptions) -> int:
         refuse_inputs(target, [opts.config], option)  # before any work; the spec is checked once it is read
         if paths.exists(target) and not opts.force:
             raise InputError("output file exists; pass --force to overwrite it", str(target))
-    desired = load_desired(stage, opts.config)
+    desired = load_desired(stage, opts.config, max_file_bytes(opts.max_file_size))
     texts = [export_text(desired, fmt) for fmt in formats]  # all built before anything is written
     read = desired.files()
     for fmt, text, target in zip(formats, texts, targets):
@@ -246,13 +248,14 @@ class DeployOptions(StateOptions):
     config: Path | None = None
     refresh: bool = True
     quiet: bool = False  # no progress bar
+    max_file_size: int = MAX_FILE_SIZE_MIB
 
 
 def run_deploy(opts: DeployOptions) -> int:
     from .deploy import DeploySettings, deploy
 
     timeout = lock_seconds(opts)
-    desired = load_desired(need_stage(opts.stage), opts.config)
+    desired = load_desired(need_stage(opts.stage), opts.config, max_file_bytes(opts.max_file_size))
     store = state_store(desired, opts)
     settings = DeploySettings(endpoint_url=opts.endpoint_url, region=opts.region, lock_timeout=timeout,
                               refresh=opts.refresh, show_progress=not opts.quiet)
@@ -265,6 +268,7 @@ class ImportOptions(StateOptions):
     rest_api_id: str | None = None
     api_id: str | None = None
     config: Path | None = None
+    max_file_size: int = MAX_FILE_SIZE_MIB
 
 
 def run_import(opts: ImportOptions) -> int:
@@ -273,7 +277,7 @@ def run_import(opts: ImportOptions) -> int:
     if bool(opts.rest_api_id) == bool(opts.api_id):
         raise InputError("give the API to import: --rest-api-id ID (REST API) or --api-id ID (HTTP API)")
     timeout = lock_seconds(opts)
-    desired = load_desired(need_stage(opts.stage), opts.config)
+    desired = load_desired(need_stage(opts.stage), opts.config, max_file_bytes(opts.max_file_size))
     kind = "rest" if opts.rest_api_id else "http"
     if desired.graph.api_type != kind:
         option = "--rest-api-id" if kind == "rest" else "--api-id"

@@ -39,6 +39,7 @@ import importlib
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
@@ -200,9 +201,12 @@ def render(sdk: SdkApi, target: Target, settings: dict[str, Any], templates: Pat
 
 
 # -- writing ------------------------------------------------------------------------------------------------------
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
 def safe_relative_path(path: str) -> str:
     """Refuse absolute paths, '..', empty parts, backslashes and control characters in an output path."""
-    if not path or "\\" in path or any(ord(c) < 32 for c in path) or path.startswith("/") or ":" in path:
+    if not path or "\\" in path or _CONTROL.search(path) or path.startswith("/") or ":" in path:
         raise GenerationError(f"unsafe output path {path!r}")
     parts = PurePosixPath(path).parts
     if any(p in ("", ".", "..") for p in parts):

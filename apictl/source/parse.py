@@ -8,8 +8,9 @@
 * JSON goes through the standard library.
 
 Afterwards one walk over the data makes every mapping key a string (``200:`` -> ``"200"``), applies
-YAML merge keys (``<<``), bounds nesting depth and alias expansion, and records every ``$ref``
-with its JSON pointer so that the reference graph needs no second walk.
+YAML merge keys (``<<``), bounds nesting depth and alias expansion, shares repeated strings, and records
+what later passes need (every ``$ref`` with its JSON pointer, every API Gateway extension key, where
+examples and defaults are) so that none of them walks the whole document again.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .blocks import LARGE_FILE, entries, header_end, key_at, value_start
 from .errors import InputError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -27,7 +29,40 @@ MAX_ALIAS_EVENTS = 1_000_000
 
 # A YAML tag where a value starts: after "key: ", "- ", "[", "," or at the start of a line.
 _TAG_RE = re.compile(r"(?:^|[:\[{,\n-])[ \t]*!(?=[A-Za-z!])")
+# A YAML anchor (&name) where a node starts: only then may one object stand at several places.
+_ANCHOR_RE = re.compile(r"(?:^|[ \t\[{,])&[^ \t\r\n,\[\]{}]", re.M)
 _YAML_POS_RE = re.compile(r"line (\d+),? column (\d+)")
+_TAG_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!")
+_FEW = 10_000  # up to this many '&' or '!', _has_anchor and _has_tag look at each instead of running the regex
+
+
+def _has_anchor(text: str) -> bool:
+    """``_ANCHOR_RE.search(text) is not None``, fast: the regex tries its alternatives at every character
+    (0.13 s on a 4 MB spec), while most specs hold a few '&' at most."""
+    if text.count("&") > _FEW:
+        return _ANCHOR_RE.search(text) is not None
+    at = text.find("&")
+    while at != -1:
+        if (at == 0 or text[at - 1] in " \t[{,\n") and at + 1 < len(text) and text[at + 1] not in " \t\r\n,[]{}":
+            return True
+        at = text.find("&", at + 1)
+    return False
+
+
+def _has_tag(text: str) -> bool:
+    """``_TAG_RE.search(text) is not None``, fast (see _has_anchor)."""
+    if text.count("!") > _FEW:
+        return _TAG_RE.search(text) is not None
+    floor, at = 0, text.find("!")
+    while at != -1:
+        before = at - 1
+        while before >= floor and text[before] in " \t":  # spaces back to the previous '!' at most: linear
+            before -= 1
+        if (before < 0 or text[before] in ":[{,\n-") and at + 1 < len(text) and text[at + 1] in _TAG_START:
+            return True
+        floor, at = at, text.find("!", at + 1)
+    return False
+
 
 CFN_SHORT_TAGS = {
     "Ref": "Ref",
@@ -45,6 +80,8 @@ class Parsed:
     data: Any
     kind: str  # "yaml" or "json"
     refs: list[tuple[tuple, str]] = field(default_factory=list)  # (pointer, $ref value)
+    extensions: list[tuple[tuple, str]] = field(default_factory=list)  # (pointer of the mapping, x-amazon-apigateway-* key)
+    value_sites: list[tuple] = field(default_factory=list)  # pointers of mappings with example(s) or default
     node_count: int = 0
 
 
@@ -56,15 +93,104 @@ def parse_text(text: str, name: str, kind: str | None = None) -> Parsed:
         kind = "json" if name.lower().endswith(".json") else "yaml"
     if not text or text.isspace():  # (not text.strip(), without copying a 4 MB text)
         raise InputError("file is empty", name, 1, 1)
+    parsed = Parsed(data=None, kind=kind)
+    if kind == "yaml" and len(text) > LARGE_FILE:
+        parsed.data = parse_by_entries(text, name, parsed)
+        if parsed.data is not None:
+            return parsed
+        parsed = Parsed(data=None, kind=kind)
     if kind == "json":
         data = _parse_json(text, name)
     else:
         data = _parse_yaml(text, name)
     if not isinstance(data, (dict, list)):
         raise InputError(f"expected a mapping at the top level, found {_type_name(data)}", name, 1, 1)
-    parsed = Parsed(data=None, kind=kind)
-    parsed.data = _normalise(data, parsed, name, text)
+    parsed.data = _normalise(data, parsed, name, text, aliases=kind == "yaml" and _has_anchor(text))
     return parsed
+
+
+class _NotBlocks(Exception):
+    """The text is not plainly a nest of block mappings there: parse it whole."""
+
+
+CHUNK = 1024 * 1024  # entries are parsed in batches of about this many characters
+
+
+def parse_by_entries(text: str, name: str, parsed: Parsed) -> Any | None:
+    """Parse a large YAML text one batch of block-mapping entries at a time (source/blocks.py), normalising
+    each batch as it comes: the parser never builds its tree of the whole file next to the data (a 50 MB spec
+    took twice the memory of its data to parse whole). None when the text is not a plain nest of block
+    mappings at the top (flow style, anchors, tags, several documents...) or a part of it does not parse on
+    its own: the caller parses it whole, which also words any error exactly as for a small file."""
+    if _has_anchor(text) or _has_tag(text):
+        return None
+    start = header_end(text)
+    if start is None:
+        return None
+    walk = _normaliser(parsed, name, text, aliases=False)
+    try:
+        data = _mapping_by_entries(text, start, len(text), 0, (), walk)
+    except _NotBlocks:
+        return None
+    parsed.value_sites[:] = list(dict.fromkeys(parsed.value_sites))  # a mapping split in batches is met once per batch
+    return data
+
+
+def _mapping_by_entries(text: str, start: int, end: int, indent: int, path: tuple, walk) -> dict:
+    starts = entries(text, start, end, indent)
+    if starts is None:
+        raise _NotBlocks
+    out: dict = {}
+    bounds = [*starts, end]
+    batch = starts[0]
+    for i, entry in enumerate(starts):
+        entry_end = bounds[i + 1]
+        if entry_end - entry > CHUNK:
+            _add(out, _batch(text, batch, entry, path, walk))
+            _add(out, _large_entry(text, entry, entry_end, indent, path, walk))
+            batch = entry_end
+        elif entry_end - batch > CHUNK:
+            _add(out, _batch(text, batch, entry, path, walk))
+            batch = entry
+    _add(out, _batch(text, batch, end, path, walk))
+    return out
+
+
+def _large_entry(text: str, start: int, end: int, indent: int, path: tuple, walk) -> dict:
+    """One entry larger than a batch: its block mapping value entry by entry, else the entry whole."""
+    key = key_at(text, start + indent)
+    value = value_start(text, key[1], end) if key else None
+    if value is None or value[1] <= indent or text.startswith("-", value[0]):  # not a block mapping: whole
+        return _batch(text, start, end, path, walk)
+    child = value[1]
+    line_end = text.index("\n", key[1])
+    head = _batch(text, start, line_end, path, walk)  # the key alone: {key: None}, the key as the parser reads it
+    if len(head) != 1 or next(iter(head.values())) is not None:
+        raise _NotBlocks
+    name = next(iter(head))
+    return {name: _mapping_by_entries(text, line_end + 1, end, child, path + (name,), walk)}
+
+
+def _batch(text: str, start: int, end: int, path: tuple, walk) -> dict:
+    if start >= end:
+        return {}
+    import yaml_rs
+
+    try:
+        data = yaml_rs.loads(text[start:end], parse_datetime=False,
+                             alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS))
+    except Exception:  # noqa: BLE001 - any problem: the whole parse reports it, exactly
+        raise _NotBlocks from None
+    if type(data) is not dict:
+        raise _NotBlocks
+    return walk(data, path)
+
+
+def _add(out: dict, part: dict) -> None:
+    for key, value in part.items():
+        if key in out:
+            raise _NotBlocks  # a duplicate key: the whole parse places it
+        out[key] = value
 
 
 def _parse_json(text: str, name: str) -> Any:
@@ -172,7 +298,7 @@ def _too_deep_position(text: str) -> tuple[int, int]:
 
 
 def _parse_yaml(text: str, name: str) -> Any:
-    if "!" in text and _TAG_RE.search(text):
+    if _has_tag(text):
         return _parse_tagged_yaml(text, name)
     import yaml_rs
 
@@ -377,17 +503,46 @@ def key_to_str(key: Any) -> str:
     return str(key)
 
 
-def _normalise(root: Any, parsed: Parsed, name: str, text: str = "") -> Any:
-    """One walk: string keys, merge keys, depth and size bounds, $ref sites.
+EXTENSION_PREFIX = "x-amazon-apigateway-"
+VALUE_KEYS = ("example", "examples", "default")  # values later checked against the schema beside them
+_SHORT = 64  # string values up to this length are shared (enums, types, media types, formats repeat)
+
+
+def _normalise(root: Any, parsed: Parsed, name: str, text: str = "", aliases: bool = True) -> Any:
+    return _normaliser(parsed, name, text, aliases)(root, ())
+
+
+def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True):
+    """A function ``(node, path) -> node`` that normalises ``node``, the data at ``path`` (see below), recording into
+    ``parsed``; a large file is normalised one batch of entries at a time (parse_by_entries), with one state.
+
+    One walk over the data, which records what later passes need so that none walks the whole document again:
+
+    * every mapping key becomes a string (``200:`` -> ``"200"``), merge keys (``<<``) are applied, depth and
+      size are bounded;
+    * keys, and short string values, are shared: one object per distinct string instead of one per occurrence
+      (a spec repeats a few thousand names hundreds of thousands of times: the data takes about half the
+      memory);
+    * it records the pointer of every ``$ref`` (with its value), of every mapping with an
+      ``x-amazon-apigateway-*`` key (with the key) and of every mapping with an ``example``, ``examples`` or
+      ``default`` (lint then visits only those).
 
     ruamel.yaml shares one object between an anchor and its aliases, so a node met a second time is an
     alias: walking it again is what expands a "billion laughs" file, and is bounded like yaml_rs's replays.
+    An alias stays the same object as its anchor; its sites are recorded under each path that reaches it.
+    ``aliases``: the data may share objects (a YAML text with anchors); without, nothing is tracked (yaml_rs
+    and json build every node anew).
     """
     refs = parsed.refs
+    extensions = parsed.extensions
+    value_sites = parsed.value_sites
+    strings: dict[str, str] = {}
+    share = strings.setdefault
     path: list = []
     count = 0
     replayed = 0
-    seen: set[int] = set()
+    rebuilt: dict[int, Any] = {}  # with aliases: id of a node as parsed -> what replaces it (aliases share it)
+    keep: list = []  # with aliases: the mappings as parsed, alive until the end so that their ids stay unique
 
     def walk(node: Any, depth: int, shared: bool) -> Any:
         nonlocal count, replayed
@@ -397,51 +552,93 @@ def _normalise(root: Any, parsed: Parsed, name: str, text: str = "") -> Any:
         if depth > MAX_DEPTH:
             line, column = _path_position(text, path)
             raise InputError(f"nesting deeper than {MAX_DEPTH} levels (or a recursive alias)", name, line, column)
-        if not shared:
-            key = id(node)
-            if key in seen:
-                shared = True
-            else:
-                seen.add(key)
+        again = False
+        if aliases:
+            again = id(node) in rebuilt
+            shared = shared or again
         if shared:
             replayed += 1
             if replayed > MAX_ALIAS_EVENTS:
                 raise InputError(f"YAML aliases expand to more than {MAX_ALIAS_EVENTS:,} nodes (alias bomb?)", name, 1, 1)
         if type(node) is dict:
-            if "<<" in node or not _all_str(node):
+            try:
+                keys = "".join(node)  # every key a string (checked in C)
+            except TypeError:
+                keys = None
+            source = node
+            if keys is None or "<<" in node:
                 node = _fix_keys(node)
-            ref = node.get("$ref")
-            if type(ref) is str:
-                refs.append((tuple(path), ref))
+                keys = "".join(node)
+            if "$ref" in node and type(node["$ref"]) is str:
+                refs.append((tuple(path), node["$ref"]))
+            has_extensions = EXTENSION_PREFIX in keys
+            if ("default" in keys or "example" in keys) and ("default" in node or "example" in node
+                                                             or "examples" in node):
+                value_sites.append(tuple(path))
+            if again:
+                out = rebuilt[id(source)]
+            else:
+                out = {}
+                if aliases:
+                    rebuilt[id(source)] = rebuilt[id(out)] = out  # met again as parsed, or in a list walked already
+                    keep.append(source)
             for k, v in node.items():
+                k = share(k, k)
+                if has_extensions and k.startswith(EXTENSION_PREFIX):  # in document order, as a full walk meets them
+                    extensions.append((tuple(path), k))
                 t = type(v)
-                if t is dict or t is list:
+                if t is str:
+                    if len(v) <= _SHORT:
+                        v = share(v, v)
+                elif t is dict or t is list:
                     path.append(k)
-                    new = walk(v, depth + 1, shared)
+                    v = walk(v, depth + 1, shared)
                     path.pop()
-                    if new is not v:
-                        node[k] = new
                 elif t is int and not -_HUGE_INT < v < _HUGE_INT:
                     raise _huge_integer(text, path + [k], name)
-        elif type(node) is list:
-            for i, v in enumerate(node):
-                t = type(v)
-                if t is dict or t is list:
-                    path.append(i)
-                    new = walk(v, depth + 1, shared)
-                    path.pop()
-                    if new is not v:
-                        node[i] = new
-                elif t is int and not -_HUGE_INT < v < _HUGE_INT:
-                    raise _huge_integer(text, path + [i], name)
+                if not again:
+                    out[k] = v
+            return out
+        # a list: its items are replaced in place (a list keeps its identity)
+        if aliases:
+            rebuilt[id(node)] = node
+        for i, v in enumerate(node):
+            t = type(v)
+            if t is str:
+                if len(v) <= _SHORT:
+                    node[i] = share(v, v)
+            elif t is dict or t is list:
+                path.append(i)
+                new = walk(v, depth + 1, shared)
+                path.pop()
+                if new is not v:
+                    node[i] = new
+            elif t is int and not -_HUGE_INT < v < _HUGE_INT:
+                raise _huge_integer(text, path + [i], name)
         return node
 
-    try:
-        result = walk(root, 0, False)
-    except RecursionError:
-        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", name, 1, 1) from None
-    parsed.node_count = count
-    return result
+    def normalise(node: Any, at: tuple) -> Any:
+        path[:] = at
+        try:
+            result = walk(node, len(at), False)
+        except RecursionError:
+            raise InputError(f"nesting deeper than {MAX_DEPTH} levels", name, 1, 1) from None
+        parsed.node_count = count
+        return result
+
+    return normalise
+
+
+def value_holders(data: Any, sites: list[tuple]) -> set[int]:
+    """Ids of the containers that hold, or contain, one of ``sites`` (pointers recorded by the walk)."""
+    holders: set[int] = set()
+    for pointer in sites:
+        node = data
+        holders.add(id(node))
+        for seg in pointer:
+            node = node[seg]
+            holders.add(id(node))
+    return holders
 
 
 # Python refuses to print an integer of more than 4,300 digits (sys.get_int_max_str_digits), so a report, a

@@ -123,14 +123,16 @@ def _is_local(path: str) -> bool:
 def embedded_document(template: Document, api: EmbeddedApi) -> Document:
     """A view of the body as a document of its own, sharing the template's text and positions."""
     n = len(api.pointer)
-    refs = [(p[n:], ref) for p, ref in template.refs if p[:n] == api.pointer]
+    inside = api.pointer
     view = Document(
         path=template.path,
         display=template.display,
         text=template.text,
         data=template.get(api.pointer),
         kind=template.kind,
-        refs=refs,
+        refs=[(p[n:], ref) for p, ref in template.refs if p[:n] == inside],
+        extensions=[(p[n:], key) for p, key in template.extensions if p[:n] == inside],
+        value_sites=[p[n:] for p in template.value_sites if p[:n] == inside],
         base_pointer=api.pointer,
         raw=template.raw,
         on_disk=template.on_disk,

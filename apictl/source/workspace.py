@@ -153,7 +153,8 @@ class Workspace:
         except Exception as exc:  # noqa: BLE001 - network errors of every kind become one finding
             self.problems.append(RefProblem(doc, pointer, "ref-target-unreadable", f"$ref '{url}': {exc}"))
             return None
-        target = Document(path=Path(url), display=url, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs)
+        target = Document(path=Path(url), display=url, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs,
+                          extensions=parsed.extensions, value_sites=parsed.value_sites)
         self.documents[url] = target
         return target
 
