@@ -116,8 +116,10 @@ def cacheable(name: str, settings: FileSettings) -> Path | None:
     content the cache cannot check)."""
     if name.startswith("git:") or settings.allow_remote:
         return None
+    from ..source import paths
+
     path = Path(name)
-    return path if path.is_file() else None
+    return path if paths.is_file(path) else None  # (pathlib's is_file raises on a name too long)
 
 
 def settings_key(settings: FileSettings) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from ..parallel import default_jobs, map_in_order
 from ..progress import VALIDATE_FILES, progress as progress_bar
 from ..report import FORMATS, Report, ReportError, RuleInfo, emit_failure, render
 from ..shard import parse_shard, shard
+from ..source import paths
 from ..source.errors import InputError
 from .engine import read_baseline, write_baseline
 from .file_check import FileResult, FileSettings, cacheable, check_file, set_settings, settings_key
@@ -63,6 +64,8 @@ def _validate(opts: ValidateOptions) -> int:
     shard_k_n = parse_shard(opts.shard) if opts.shard else None
     first = Path(opts.files[0]).parent if opts.files and not opts.files[0].startswith("git:") else Path.cwd()
     config = load_config(opts.config, start=first)
+    if opts.output is not None:  # the config found by search is an input too: refused before any work (or cache)
+        refuse_inputs(opts.output, [config.path])
     if config.rules or opts.format == "sarif":  # otherwise only the rule families each document needs are loaded
         load_all_rules()
         check_rule_ids(config, set(RULES) | set(RETIRED))
@@ -185,7 +188,7 @@ def expand_inputs(names: list[str], only_openapi: bool) -> list[tuple[str, bool]
     tasks: list[tuple[str, bool]] = []
     for name in names:
         path = Path(name)
-        if name.startswith("git:") or not path.is_dir():
+        if name.startswith("git:") or not paths.is_dir(path):  # (pathlib raises on a name too long)
             tasks.append((name, only_openapi))
             continue
         for found in sorted(_spec_files(path)):
