@@ -44,16 +44,18 @@ def sdk(
     load_target(lang)
     sources = open_spec(spec, max_bytes=max_file_bytes(max_file_size))
     if not sources:
-        raise InputError("no API found in this template", spec)
+        raise InputError("no API found in this template", spec, 1, 1)
     if len(sources) > 1:
-        raise InputError(f"{len(sources)} APIs in this template; SDKs are made from one spec at a time", spec)
+        raise InputError(f"{len(sources)} APIs in this template; SDKs are made from one spec at a time", spec, 1, 1)
     source = sources[0]
     api = build_api(source.workspace, api_type)
     result = generate(api, GenerateOptions(lang=lang, out=out, name=name, templates=templates, force=force,
                                              progress=not quiet))
+    from ..printable import printable
+
     for note in result.notes:
-        sys.stderr.write(f"{source.label}: note: {note}\n")
-    typer.echo(f"wrote {len(result.files)} files to {out}")
+        sys.stderr.write(printable(f"{source.label}: note: {note}") + "\n")
+    typer.echo(printable(f"wrote {len(result.files)} files to {out}"))
 
 
 def register(app: typer.Typer) -> None:
