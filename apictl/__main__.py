@@ -23,12 +23,18 @@ def main() -> None:
         sys.stdout.write(f"apictl {__version__}\n")
         return
     gc.disable()
-    from .cli import run
+    from . import interrupt
 
+    interrupt.install()  # before the imports: a Ctrl-C while they run is one line too, never a traceback
     try:
+        from .cli import run
+
         run()
     except SystemExit as exc:
         code = exc.code
+    except interrupt.Interrupted as exc:
+        sys.stderr.write(exc.one_line() + "\n")
+        code = exc.exit_code
     else:
         code = 0
     if code is None or isinstance(code, int):

@@ -1,22 +1,61 @@
-"""The typer app. Each command lives in ``apictl/commands/<name>.py`` and imports its real work
-lazily, so start-up stays fast; user errors become one line on stderr and exit code 2."""
+"""The typer app. Each command lives in ``apictl/commands/<module>.py`` and imports its real work lazily;
+the commands themselves are registered lazily too: running one imports and builds only the module that
+declares it (``--help`` and completion of command names build them all). User errors become one line on
+stderr and exit code 2."""
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
+from importlib import import_module
 
+import click
 import typer
+import typer.core
+from typer.core import TyperGroup
 
 from . import __version__
-from .commands import diff, lsp, plan, rules, sdk, serve, validate
 from .source.errors import InputError
+
+# typer 0.15-0.19 escapes "[default: text]" for rich whenever rich is importable, even with rich_markup_mode=None,
+# so help showed a literal "\[default: text]" (fastapi/typer#1058, fix proposed in #1089). apictl never uses rich.
+typer.core.HAS_RICH = False
+
+# command name -> the module of apictl/commands/ whose register() declares it, in the order --help lists them
+COMMAND_MODULES = {
+    "validate": "validate", "lint": "validate", "rules": "rules", "diff": "diff", "plan": "plan",
+    "export": "plan", "deploy": "plan", "import": "plan", "force-unlock": "plan", "sdk": "sdk", "serve": "serve",
+    "lsp": "lsp",
+}
+APP_SETTINGS = dict(pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+@lru_cache(maxsize=None)
+def commands_of(module_name: str) -> dict[str, click.Command]:
+    """The click commands one module of apictl/commands/ registers."""
+    module = import_module(f".commands.{module_name}", __package__)
+    sub = typer.Typer(**APP_SETTINGS)
+    module.register(sub)
+    return dict(typer.main.get_group(sub).commands)
+
+
+class LazyCommands(TyperGroup):
+    """The command group; a command is built from its module the first time it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        return commands_of(module).get(cmd_name) if module else None
+
 
 app = typer.Typer(
     name="apictl",
     help="Lint, diff, plan and generate SDKs for OpenAPI specs on Amazon API Gateway.",
+    cls=LazyCommands,
     no_args_is_help=True,
     add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+    **APP_SETTINGS,
 )
 
 
@@ -37,18 +76,41 @@ def main(
     """
 
 
-for module in (validate, rules, diff, plan, sdk, serve, lsp):
-    module.register(app)
-
-
 def run() -> None:
+    from . import interrupt
+
+    for stream in (sys.stdout, sys.stderr):  # a name or text that the terminal's encoding cannot show is escaped
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
+    interrupt.install()
     try:
         # one name however it was started (`apictl`, `python -m apictl`): usage lines and the completion
         # variable (_APICTL_COMPLETE) must not depend on it
         app(standalone_mode=True, prog_name="apictl")
     except InputError as exc:
-        sys.stderr.write(exc.one_line() + "\n")
+        _say(exc.one_line())
         sys.exit(2)
+    except interrupt.Interrupted as exc:
+        _say(exc.one_line())
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        sys.stderr.write("apictl: interrupted\n")
+        _say("apictl: interrupted (SIGINT)")
         sys.exit(130)
+    except OSError as exc:  # only writes fail so (every file goes through output.py): a message to a full stdout
+        from .output import WRITE_ONLY_ERRORS, os_error_reason
+
+        if exc.errno not in WRITE_ONLY_ERRORS:
+            raise
+        _say(f"apictl: error: cannot write output: {os_error_reason(exc)}")
+        sys.exit(2)
+
+
+def _say(line: str) -> None:
+    """The last line of a failed run, on standard error; if even that cannot be written, the exit code still says it."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass

@@ -18,6 +18,16 @@ def parse_params(values: list[str] | None) -> dict[str, str]:
     return params
 
 
+MAX_FILE_SIZE_MIB = 64  # --max-file-size default: the largest file any command reads
+
+
+def max_file_bytes(mib: int) -> int:
+    """--max-file-size (MiB, every command that reads specs) in bytes."""
+    if mib <= 0:
+        raise InputError("--max-file-size must be a positive number of MiB")
+    return mib * 1024 * 1024
+
+
 def check_choice(value: str | None, choices: tuple[str, ...], option: str) -> str | None:
     if value is not None and value not in choices:
         raise InputError(f"{option} must be one of {', '.join(choices)}, not '{value}'")

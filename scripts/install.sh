@@ -15,3 +15,7 @@ if command -v apt-get >/dev/null 2>&1; then
   fi
 fi
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+# An editable install runs the checkout's sources, and this environment may set PYTHONDONTWRITEBYTECODE=1:
+# compile them once here, or every apictl run recompiles the modules it imports (~35 ms of start-up).
+# (A regular `pip install .` compiles on install by itself.)
+python3 -m compileall -q -j 0 apictl >/dev/null

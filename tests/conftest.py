@@ -45,7 +45,14 @@ def need_corpus() -> Path:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Long tests run after every other one (when ``-m`` selects them), so CI's deadline only ever skips them."""
+    """Tests marked ``full_fault_matrix`` run only when asked for (``pytest -m full_fault_matrix``); long tests run
+    after every other one (when ``-m`` selects them), so CI's deadline only ever skips them."""
+    if "full_fault_matrix" in (config.getoption("markexpr") or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("full_fault_matrix") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
     items.sort(key=lambda item: item.get_closest_marker("long") is not None)
 
 

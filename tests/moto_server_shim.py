@@ -1,9 +1,12 @@
-"""Run ``moto_server`` with two of its OpenAPI import bugs worked around (moto 5.2.x).
+"""Run ``moto_server`` with some of its bugs worked around (moto 5.2.x).
 
 moto's ``put_rest_api`` treats every key of a path item as an HTTP method (so path-level
 ``parameters`` or ``summary`` crash it) and requires ``uri``/``httpMethod`` on every integration
-(so ``type: mock`` crashes it). Real API Gateway accepts both. The shim fixes only the emulator, in
-the server process the test starts; apictl sends the spec unchanged.
+(so ``type: mock`` crashes it). Real API Gateway accepts both. Several reads and deletes of
+something that does not exist crash with a KeyError (HTTP 500) where API Gateway answers
+404 NotFoundException: get-deployment, get-base-path-mapping (on a domain without mappings),
+delete-rest-api and delete-usage-plan. The shim fixes only the emulator, in the server process the
+test starts; apictl sends its calls unchanged.
 
 Usage: python moto_server_shim.py HOST PORT
 """
@@ -11,7 +14,8 @@ from __future__ import annotations
 
 import sys
 
-from moto.apigateway.models import APIGatewayBackend
+from moto.apigateway import exceptions as errors
+from moto.apigateway.models import APIGatewayBackend, RestAPI
 from moto.server import main
 
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -40,8 +44,25 @@ def put_integration(self, function_id, resource_id, method_type, integration_typ
                             integration_method, **kwargs)
 
 
+def _not_found_instead_of_key_error(method, error):
+    def patched(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except KeyError:
+            raise error() from None
+
+    return patched
+
+
 APIGatewayBackend.put_rest_api = put_rest_api
 APIGatewayBackend.put_integration = put_integration
+RestAPI.get_deployment = _not_found_instead_of_key_error(RestAPI.get_deployment, errors.DeploymentNotFoundException)
+APIGatewayBackend.get_base_path_mapping = _not_found_instead_of_key_error(APIGatewayBackend.get_base_path_mapping,
+                                                                          errors.BasePathNotFoundException)
+APIGatewayBackend.delete_rest_api = _not_found_instead_of_key_error(APIGatewayBackend.delete_rest_api,
+                                                                    errors.RestAPINotFound)
+APIGatewayBackend.delete_usage_plan = _not_found_instead_of_key_error(APIGatewayBackend.delete_usage_plan,
+                                                                      errors.UsagePlanNotFoundException)
 
 if __name__ == "__main__":
     host, port = sys.argv[1], sys.argv[2]

@@ -3,59 +3,29 @@ the API Gateway API (get-export, get-stage, get-usage-plans...), change the API,
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from conftest import run_apictl
+from moto_helpers import CREDENTIALS, client, moto_server
+from moto_helpers import deploy as deploy_with
 from plan_project import change_the_api, make_http_project, make_project
 
 pytestmark = pytest.mark.e2e
-boto3 = pytest.importorskip("boto3", reason="boto3 is not installed (pip install 'apictl[deploy]')")
+pytest.importorskip("boto3", reason="boto3 is not installed (pip install 'apictl[deploy]')")
 pytest.importorskip("moto.server", reason="moto[server] is not installed")
-
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-1",
-               "AWS_SESSION_TOKEN": "testing"}
-SHIM = Path(__file__).with_name("moto_server_shim.py")
-
 
 @pytest.fixture(scope="module")
 def endpoint():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, str(SHIM), "127.0.0.1", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("moto_server did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def client(endpoint, service="apigateway"):
-    return boto3.client(service, endpoint_url=endpoint, region_name="eu-west-1", aws_access_key_id="testing",
-                        aws_secret_access_key="testing")
+    with moto_server() as url:
+        yield url
 
 
 def deploy(project, endpoint, stage, state):
-    result = run_apictl("deploy", "--stage", stage, "--state", str(state), "--endpoint-url", endpoint, cwd=project,
-                        env=CREDENTIALS)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+    return deploy_with(project, endpoint, stage, "--state", str(state)).stdout
 
 
 def test_deploy_read_back_change_and_redeploy(tmp_path, endpoint):

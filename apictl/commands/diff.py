@@ -7,6 +7,7 @@ from typing import Optional, Tuple
 import typer
 
 from . import complete
+from .shared import max_file_size_option
 
 FORMAT_HELP = "Output format: text, json, markdown (a changelog), github, junit or sarif."
 
@@ -33,7 +34,7 @@ def diff(
     api_type: Optional[str] = typer.Option(None, "--api-type", help="rest or http (default: inferred).",
                                             autocompletion=complete.api_types),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="Fetch http(s) $refs (off by default)."),
-    max_file_size: int = typer.Option(64, "--max-file-size", help="Largest file to read, in MiB."),
+    max_file_size: int = max_file_size_option(),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     no_color: bool = typer.Option(False, "--no-color", help="No colours in text output (also: NO_COLOR=1)."),
     deprecation_days_stable: int = typer.Option(0, "--deprecation-days-stable", metavar="DAYS",

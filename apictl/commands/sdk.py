@@ -9,6 +9,7 @@ import typer
 
 from ..progress import SDK_OPERATIONS
 from . import complete
+from .shared import max_file_size_option
 
 
 def sdk(
@@ -27,6 +28,7 @@ def sdk(
     include_cors: bool = typer.Option(False, "--include-cors", help="Keep CORS preflight operations (OPTIONS "
                                       "answered by a mock integration); clients never call them, so they are left "
                                       "out by default."),
+    max_file_size: int = max_file_size_option(),
 ) -> None:
     """Generate a client SDK from a spec.
 
@@ -39,22 +41,24 @@ def sdk(
     from ..model.api import build_api
     from ..sdk.generate import GenerateOptions, generate, load_target
     from ..source import InputError, open_spec
-    from ..options import check_choice
+    from ..options import check_choice, max_file_bytes
 
     check_choice(api_type, ("rest", "http"), "--api-type")
     load_target(lang)
-    sources = open_spec(spec)
+    sources = open_spec(spec, max_bytes=max_file_bytes(max_file_size))
     if not sources:
-        raise InputError("no API found in this template", spec)
+        raise InputError("no API found in this template", spec, 1, 1)
     if len(sources) > 1:
-        raise InputError(f"{len(sources)} APIs in this template; SDKs are made from one spec at a time", spec)
+        raise InputError(f"{len(sources)} APIs in this template; SDKs are made from one spec at a time", spec, 1, 1)
     source = sources[0]
     api = build_api(source.workspace, api_type)
     result = generate(api, GenerateOptions(lang=lang, out=out, name=name, templates=templates, force=force,
                                            progress=not quiet, include_cors=include_cors))
+    from ..printable import printable
+
     for note in result.notes:
-        sys.stderr.write(f"{source.label}: note: {note}\n")
-    typer.echo(f"wrote {len(result.files)} files to {out}")
+        sys.stderr.write(printable(f"{source.label}: note: {note}") + "\n")
+    typer.echo(printable(f"wrote {len(result.files)} files to {out}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from typing import List, Optional
 import typer
 
 from . import complete
+from .shared import max_file_size_option
 
 
 def serve(
@@ -40,6 +41,7 @@ def serve(
     param: Optional[List[str]] = typer.Option(None, "--param", help="KEY=VALUE for ${KEY} in CloudFormation Fn::Sub "
                                               "values (a template's URIs); repeatable."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file (default: nearest apictl.yaml)."),
+    max_file_size: int = max_file_size_option(),
 ) -> None:
     """Serve the API on 127.0.0.1 exactly as API Gateway would run it: routing, validators, API keys and
     usage plans, authorizers, MOCK/HTTP/Lambda/AWS integrations with mapping templates, gateway
@@ -61,7 +63,7 @@ def serve(
     options = LoadOptions(spec=spec, stage=stage, config=config, api_type=api_type, lambdas=lambda_ or [],
                           jwks=jwks or [], api_keys=api_key or [], credentials=credentials or [],
                           aws_endpoint=aws_endpoint, region=region,
-                          params=param or [])
+                          params=param or [], max_file_size=max_file_size)
     _, config_path = load(options)  # fail fast on bad input, before binding the port
     raise typer.Exit(run_server(ServeOptions(host=host, port=port, watch=watch, access_log=access_log,
                                              load=lambda: load(options)[0]), config_path))

@@ -18,11 +18,11 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..options import check_choice, use_color
-from ..output import emit
+from ..options import MAX_FILE_SIZE_MIB, check_choice, max_file_bytes, use_color
+from ..output import emit, refuse_inputs
 from ..config import Config, load_config
 from ..model.api import Api, build_api
-from ..report import FORMATS, Report, ReportItem, RuleInfo, render
+from ..report import FORMATS, Report, ReportItem, RuleInfo, emit_failure, render
 from ..source import SpecSource, format_pointer, open_spec
 from ..source.errors import InputError
 from .checks import CHECKS, FORMER_IDS, LEVEL_RANK, REPORT_LEVEL, Change, load_all_checks, run_all
@@ -46,7 +46,7 @@ class DiffOptions:
     config: Path | None = None
     api_type: str | None = None
     allow_remote: bool = False
-    max_file_size: int = 64
+    max_file_size: int = MAX_FILE_SIZE_MIB
     output: Path | None = None
     no_color: bool = False
     deprecation_days_stable: int = 0
@@ -76,6 +76,9 @@ class Side:
     spec: str
     stage: object | None = None
     sources: list[SpecSource] = field(default_factory=list)
+
+    def files(self) -> list[Path]:
+        return [path for source in self.sources for path in source.local_files()]
 
 
 def _level_option(value: str, option: str) -> str:
@@ -119,12 +122,9 @@ def read_ignore_file(path: Path) -> list[IgnoreRule]:
 
 
 def _lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise InputError("file not found", str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read file: {exc}", str(path)) from None
+    from ..source.document import read_text
+
+    return read_text(path, str(path), 16 * 1024 * 1024).splitlines()  # bounded, regular files only, one-line errors
 
 
 def _resolve(spec: str, other: str | None, config_holder: list, opts: DiffOptions) -> Side:
@@ -143,9 +143,9 @@ def _resolve(spec: str, other: str | None, config_holder: list, opts: DiffOption
             if not other or other.startswith(("git:", "stage:")):
                 raise InputError(f"'{spec}' names no file, and the other side is not a file to take the path from")
             spec = f"git:{rev}:{other}"
-    sources = open_spec(spec, allow_remote=opts.allow_remote, max_bytes=opts.max_file_size * 1024 * 1024)
+    sources = open_spec(spec, allow_remote=opts.allow_remote, max_bytes=max_file_bytes(opts.max_file_size))
     if not sources:
-        raise InputError("no API found in this file", spec)
+        raise InputError("no API found in this file", spec, 1, 1)
     return Side(spec, stage, sources)
 
 
@@ -184,13 +184,23 @@ def run_diff(opts: DiffOptions) -> int:
     check_choice(opts.api_type, ("rest", "http"), "--api-type")
     fail_on = _level_option(opts.fail_on, "--fail-on")
     min_level = _level_option(opts.level, "--level")
-    if opts.max_file_size <= 0:
-        raise InputError("--max-file-size must be a positive number of MiB")
+    max_file_bytes(opts.max_file_size)
     for days, option in ((opts.deprecation_days_stable, "--deprecation-days-stable"),
                          (opts.deprecation_days_beta, "--deprecation-days-beta")):
         if days < 0:
             raise InputError(f"{option} must be 0 (no policy) or a positive number of days, not {days}")
     policy = Policy(opts.deprecation_days_stable, opts.deprecation_days_beta)
+    if opts.output is not None:  # before any work: the report must never replace a file it reads
+        refuse_inputs(opts.output, [opts.base, opts.revision, opts.config, opts.severity_file, opts.ignore_file])
+    try:
+        return _diff(opts, fail_on, min_level, policy)
+    except InputError as exc:
+        title = f"apictl diff {opts.base} {opts.revision}" if opts.base and opts.revision else ""
+        emit_failure("diff", exc, opts.format, opts.output, color=use_color(opts.no_color), title=title)
+        raise
+
+
+def _diff(opts: DiffOptions, fail_on: str, min_level: str, policy: Policy) -> int:
     load_all_checks()
     severity = read_severity_file(opts.severity_file) if opts.severity_file else {}
     ignores = read_ignore_file(opts.ignore_file) if opts.ignore_file else []
@@ -235,7 +245,8 @@ def run_diff(opts: DiffOptions) -> int:
     report = Report(tool="diff", items=items, files=files, title=title,
                     rules={c.id: RuleInfo(c.id, REPORT_LEVEL[c.level], c.summary) for c in CHECKS.values()
                            if c.id in reported})
-    emit(render(report, opts.format, color=use_color(opts.no_color)), opts.output)
+    read = [*base.files(), *rev.files(), opts.severity_file, opts.ignore_file, *(c.path for c in holder)]
+    emit(render(report, opts.format, color=use_color(opts.no_color)), opts.output, inputs=read)
     threshold = LEVEL_RANK[fail_on]
     return 1 if any(LEVEL_RANK[i.extra["level_name"]] >= threshold for i in items) else 0
 

@@ -7,10 +7,11 @@ from typing import Any
 
 from ..config import Config
 from ..model import Api, build_api
+from ..output import write_file
 from ..source import SpecSource, format_pointer
 from ..source.document import Document
 from .findings import Finding, clip_values
-from .registry import CHECKS, LEVEL_RANK, RULES, load_all_rules
+from .registry import LEVEL_RANK, RULES, load_families
 
 INLINE_IGNORE = "x-apictl-ignore"
 
@@ -63,7 +64,6 @@ def _glob_match(name: str, pattern: str) -> bool:
 
 def lint_source(source: SpecSource, config: Config, options: LintOptions | None = None,
                 baseline: set[str] | None = None) -> LintResult:
-    load_all_rules()
     options = options or LintOptions()
     api_type, reason = options.api_type, "set by --api-type"
     if not api_type and config.api_type:
@@ -72,9 +72,10 @@ def lint_source(source: SpecSource, config: Config, options: LintOptions | None 
         api_type, reason = source.embedded.api_type, f"declared as {source.embedded.resource_type} in the template"
     api = build_api(source.workspace, api_type, reason)
     ctx = LintContext(api=api, source=source, config=config, options=options)
+    checks = load_families(document_needs(api))
     levels = {rule_id: effective_level(rule_id, config) for rule_id in RULES}
     findings: list[Finding] = []
-    for rule_ids, fn in CHECKS:
+    for rule_ids, fn in checks:
         if all(levels[r] == "off" for r in rule_ids):
             continue
         for finding in fn(ctx):
@@ -92,6 +93,16 @@ def lint_source(source: SpecSource, config: Config, options: LintOptions | None 
     kept, suppressed = _filter(findings, config, baseline or set())
     kept.sort(key=_sort_key)
     return LintResult(source=source, api=api, findings=_dedupe(kept), suppressed=suppressed)
+
+
+def document_needs(api: Api) -> set[str]:
+    """What the API has, in the terms of registry.FAMILIES: which rule families can report anything on it."""
+    needs = {"any"}
+    if api.targets_gateway:
+        needs.add("gateway")
+    if api.document.value_sites:
+        needs.add("values")
+    return needs
 
 
 def _filter(findings: list[Finding], config: Config, baseline: set[str]) -> tuple[list[Finding], int]:
@@ -147,35 +158,50 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 def fingerprint(f: Finding) -> str:
     """Stable across runs and line shifts: rule, file, pointer and message."""
+    return fingerprint_of(f.rule, f.document.display, format_pointer(f.pointer), f.message)
+
+
+def fingerprint_of(rule: str, file: str, pointer: str, message: str) -> str:
     import hashlib  # only baselines need it
 
-    raw = "\x1f".join((f.rule, f.document.display, format_pointer(f.pointer), f.message))
+    raw = "\x1f".join((rule, file, pointer, message))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
 
 
 def read_baseline(path: Path) -> set[str]:
     import json
 
+    from ..source import paths
+    from ..source.document import read_text
     from ..source.errors import InputError
 
+    if not paths.exists(path):
+        raise InputError("baseline file not found (create it with --write-baseline)", str(path))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("baseline file not found (create it with --write-baseline)", str(path)) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"baseline is not valid JSON: {exc}", str(path)) from None
+        # bounded, regular files only (a baseline of /dev/zero or a FIFO would never end); remembered as an input
+        data = json.loads(read_text(path, str(path)))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"baseline is not valid JSON: {exc.msg}", str(path), exc.lineno, exc.colno) from None
+    except UnicodeDecodeError:
+        raise InputError("baseline is not valid UTF-8", str(path), 1, 1) from None
+    except RecursionError:
+        raise InputError("baseline nests too deeply", str(path), 1, 1) from None
+    except OSError as exc:
+        raise InputError(f"cannot read baseline: {(exc.strerror or str(exc)).lower()}", str(path)) from None
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise InputError("baseline must be an object with a 'findings' list", str(path))
     return {e["fingerprint"] for e in entries if isinstance(e, dict) and isinstance(e.get("fingerprint"), str)}
 
 
-def write_baseline(path: Path, findings: list[Finding]) -> None:
+def write_baseline(path: Path, items: list, inputs=()) -> None:
+    """Record ``items`` (report.ReportItem: the findings as reported) as the baseline (never over an input)."""
     import json
 
     entries = sorted(
-        ({"fingerprint": fingerprint(f), "rule": f.rule, "file": f.document.display,
-          "pointer": format_pointer(f.pointer), "message": f.message} for f in findings),
+        ({"fingerprint": fingerprint_of(i.id, i.file, i.pointer, i.message), "rule": i.id, "file": i.file,
+          "pointer": i.pointer, "message": i.message} for i in items),
         key=lambda e: (e["file"], e["pointer"], e["rule"], e["message"]),
     )
-    path.write_text(json.dumps({"version": 1, "findings": entries}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_file(path, json.dumps({"version": 1, "findings": entries}, indent=2, ensure_ascii=False) + "\n",
+               what="baseline", inputs=inputs, option="--baseline")

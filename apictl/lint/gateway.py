@@ -115,21 +115,13 @@ def extension_sites(api: Api) -> list[Site]:
 _SKIP_VALUES = {"example", "examples", "default", "enum", "const"}
 
 
-def extension_keys(data: Any, pointer: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    """(container pointer, key) of every x-amazon-apigateway-* key in a document (not inside
-    extension values or examples)."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if isinstance(key, str) and key.startswith(EXTENSION_PREFIX):
-                yield pointer, key
-                if key == ANY_METHOD:
-                    yield from extension_keys(value, pointer + (key,))
-            elif key not in _SKIP_VALUES and isinstance(value, (dict, list)):
-                yield from extension_keys(value, pointer + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            if isinstance(value, (dict, list)):
-                yield from extension_keys(value, pointer + (i,))
+def extension_keys(document: Document) -> Iterator[tuple[tuple, str]]:
+    """(container pointer, key) of every x-amazon-apigateway-* key in a document (not inside extension values
+    or examples), from what the loader's walk recorded."""
+    for pointer, key in document.extensions:
+        if not any(type(seg) is str and (seg in _SKIP_VALUES or (seg.startswith(EXTENSION_PREFIX) and seg != ANY_METHOD))
+                   for seg in pointer):
+            yield pointer, key
 
 
 def resolve_intrinsics(value: Any, params: dict[str, str]) -> Any:

@@ -7,6 +7,7 @@ declared in a rule table, so ``apictl rules`` can list and explain each one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Callable, Iterable
 
 LEVELS = ("error", "warning", "info")
@@ -57,6 +58,28 @@ def check(*rule_ids: str) -> Callable:
     return wrap
 
 
+# The rule families (modules of apictl/lint/rules/) in the order their checks run, and what a document must have for
+# any check of the family to report anything; lint imports only the families the document needs, so a small spec
+# without API Gateway extensions never loads the gateway rules. Needs: "any" every document; "gateway" an API meant
+# for API Gateway (Api.targets_gateway: every gateway check returns at once without it); "values" a root document
+# with an example, examples or default (the loader's walk records them).
+FAMILIES = {
+    "examples": "values", "operations": "any", "paths": "any", "references": "any", "structure": "any",
+    "gateway_extensions": "gateway", "gateway_import": "gateway", "gateway_integrations": "gateway",
+    "gateway_responses": "gateway", "gateway_security": "gateway", "gateway_stages": "gateway", "gateway_vtl": "gateway",
+}
+
+
+def load_families(needs: Iterable[str]) -> list[tuple[tuple[str, ...], Callable]]:
+    """Import the families whose need is among ``needs`` (each registers itself); their checks, in run order."""
+    wanted = [family for family, need in FAMILIES.items() if need in set(needs)]
+    for family in wanted:
+        import_module(f"{__package__}.rules.{family}")
+    order = {f"{__package__}.rules.{family}": i for i, family in enumerate(wanted)}
+    checks = [c for c in CHECKS if c[1].__module__ in order]
+    return sorted(checks, key=lambda c: order[c[1].__module__])  # stable: declaration order within a family
+
+
 def load_all_rules() -> None:
     """Import every rule module (each registers itself)."""
-    from . import rules  # noqa: F401  (package __init__ imports the families)
+    load_families(set(FAMILIES.values()))

@@ -250,11 +250,12 @@ class Api:
         return [(doc, ptr + ("content", media, "schema"), media_node["schema"]) for media, media_node in content.items()
                 if isinstance(media_node, dict) and "schema" in media_node]
 
-    def walk_schemas(self) -> Iterator[tuple[Document, tuple, dict]]:
-        """Every schema object written in any document of the spec, once (refs not followed)."""
+    def walk_schemas(self, holders: set[int] | None = None) -> Iterator[tuple[Document, tuple, dict]]:
+        """Every schema object written in the root document, once (refs not followed); with ``holders``, only
+        those among them or owned by one (model.schemas.iter_schema_nodes)."""
         from .schemas import iter_schema_nodes
 
-        yield from iter_schema_nodes(self)
+        yield from iter_schema_nodes(self, holders)
 
 
 def build_api(workspace: Workspace, api_type: str | None = None, api_type_reason: str = "set by --api-type") -> Api:

@@ -114,10 +114,15 @@ def _content_schemas(owner: dict, pointer: tuple) -> Iterator[tuple[tuple, Any]]
                 yield pointer + ("content", media, "schema"), mt["schema"]
 
 
-def iter_schema_nodes(api: "Api") -> Iterator[tuple["Document", tuple, dict]]:
-    """Every schema object written inline in the root document (refs are not followed)."""
+def iter_schema_nodes(api: "Api", holders: set[int] | None = None) -> Iterator[tuple["Document", tuple, dict]]:
+    """Every schema object written inline in the root document (refs are not followed).
+
+    ``holders``: ids of the containers that hold or contain what the caller looks for (source.parse.value_holders);
+    then only the schemas among them are walked, and those whose owner (the node holding their ``schema`` key)
+    is one, instead of every schema of the document."""
     doc = api.document
-    stack = [(p, s) for p, s in _schema_roots(api) if isinstance(s, dict)]
+    wanted = _wanted(holders, doc) if holders is not None else None
+    stack = [(p, s) for p, s in _schema_roots(api) if isinstance(s, dict) and (wanted is None or wanted(p, s, None))]
     stack.reverse()
     seen: set[int] = set()
     while stack:
@@ -126,5 +131,17 @@ def iter_schema_nodes(api: "Api") -> Iterator[tuple["Document", tuple, dict]]:
             continue
         seen.add(id(schema))
         yield doc, pointer, schema
-        children = list(iter_subschemas(schema, pointer))
+        children = [(p, s) for p, s in iter_subschemas(schema, pointer) if wanted is None or wanted(p, s, schema)]
         stack.extend(reversed(children))
+
+
+def _wanted(holders: set[int], doc: "Document"):
+    def wanted(pointer: tuple, schema: dict, parent: dict | None) -> bool:
+        if id(schema) in holders:
+            return True
+        if pointer[-1] != "schema":
+            return False
+        owner = doc.get(pointer[:-1]) if parent is None else parent.get(pointer[-2])
+        return id(owner) in holders
+
+    return wanted

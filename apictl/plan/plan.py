@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .resources import REPLACED_BY, Resource, ResourceGraph
-from .state import State
+from .state import Deposed, State
 
 HIDDEN = object()  # a before-value the state keeps only as a hash
 
@@ -49,6 +49,17 @@ class Redeploy:
 
 
 @dataclass
+class Drift:
+    """A resource changed or deleted outside apictl, found by refresh."""
+    address: str
+    type: str
+    kind: str  # changed | deleted
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)  # (attribute, recorded, in the account)
+    with_api: bool = False  # deleted because its API was
+    body: list[str] = field(default_factory=list)  # operations that differ ("+ GET /x": only in the spec)
+
+
+@dataclass
 class Plan:
     graph: ResourceGraph
     state: State | None
@@ -56,19 +67,24 @@ class Plan:
     unchanged: list[str]
     body_changes: list[tuple[str, str]]  # ("+" | "-" | "~", "GET /pets" or a top-level key)
     redeploy: Redeploy
+    drift: list[Drift] = field(default_factory=list)
+    refreshed: bool = False
+    deposed: list[Deposed] = field(default_factory=list)  # old objects of replacements, deleted last
 
     def counts(self) -> dict[str, int]:
         counts = {"create": 0, "update": 0, "replace": 0, "delete": 0}
         for a in self.actions:
             counts[a.action] += 1
+        counts["delete"] += len(self.deposed)
         return counts
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.actions)
+        return bool(self.actions or self.deposed)
 
 
-def make_plan(graph: ResourceGraph, state: State | None) -> Plan:
+def make_plan(graph: ResourceGraph, state: State | None, drift: list[Drift] | None = None,
+              refreshed: bool = False) -> Plan:
     old = state.resources if state else {}
     actions: list[Action] = []
     unchanged: list[str] = []
@@ -94,7 +110,8 @@ def make_plan(graph: ResourceGraph, state: State | None) -> Plan:
         actions.append(Action("delete", address, gone_r.type, gone_r.logical_id, in_body=gone_r.in_body, changes=[
             AttributeChange(k, gone_r.values.get(k, HIDDEN), None, h, None) for k, h in gone_r.hashes.items()]))
     body_changes = _body_changes(graph, state)
-    return Plan(graph, state, actions, unchanged, body_changes, _redeploy(graph, state, actions))
+    return Plan(graph, state, actions, unchanged, body_changes, _redeploy(graph, state, actions),
+                drift=list(drift or []), refreshed=refreshed, deposed=list(state.deposed) if state else [])
 
 
 def _all_new(r: Resource) -> list[AttributeChange]:

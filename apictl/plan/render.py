@@ -8,7 +8,7 @@ from typing import Any
 from ..report import Report, ReportItem
 from ..source import format_pointer
 from .pipeline import Desired
-from .plan import HIDDEN, Action, AttributeChange, Plan
+from .plan import HIDDEN, Action, AttributeChange, Drift, Plan
 from .resources import OPAQUE_PROPERTIES
 from .state import MAX_SHOWN_BYTES
 
@@ -30,9 +30,15 @@ def render_text(plan: Plan, desired: Desired, state_label: str | None) -> str:
         lines.append("State: none given (--state): every resource is planned as new.")
     else:
         lines.append(f"State: {state_label} ({len(plan.state.resources) if plan.state else 0} resources recorded)")
+    if plan.refreshed:
+        lines.append(f"Refreshed from the account: {_drift_summary(plan.drift)}.")
     lines.append("")
+    if plan.drift:
+        lines.extend(drift_lines(plan))
+        lines.append("")
     if not plan.has_changes:
-        lines.append(f"No changes. The {len(plan.unchanged)} resources match the state.")
+        lines.append(f"No changes. The {len(plan.unchanged)} resources match the "
+                     f"{'account' if plan.refreshed else 'state'}.")
         lines.append("")
         lines.append(f"Redeploy: {plan.redeploy.message}.")
         return "\n".join(lines) + "\n"
@@ -44,6 +50,11 @@ def render_text(plan: Plan, desired: Desired, state_label: str | None) -> str:
     for action in plan.actions:
         lines.append("")
         lines.extend(_action_lines(action, plan))
+    for d in plan.deposed:
+        lines.append("")
+        lines.append(f"  # {d.address} ({d.type}) deposed object {d.physical_id} (left by a replacement) "
+                     "will be deleted")
+        lines.append(f"  - {d.physical_id}")
     lines.append("")
     lines.append(f"Redeploy: {plan.redeploy.message}.")
     c = plan.counts()
@@ -51,6 +62,41 @@ def render_text(plan: Plan, desired: Desired, state_label: str | None) -> str:
     lines.append(f"Plan: {c['create']} to create, {c['update']} to update, {c['replace']} to replace, "
                  f"{c['delete']} to delete ({len(plan.unchanged)} unchanged).")
     return "\n".join(lines) + "\n"
+
+
+def _drift_summary(drift: list[Drift]) -> str:
+    if not drift:
+        return "no changes outside apictl"
+    changed = sum(1 for d in drift if d.kind == "changed")
+    deleted = sum(1 for d in drift if d.kind == "deleted")
+    return f"{changed} changed and {deleted} deleted outside apictl"
+
+
+def drift_lines(plan: Plan) -> list[str]:
+    """The drift section: what changed in the account since apictl last wrote the state."""
+    lines = ["Changes outside apictl (read from the account; the actions below undo them):"]
+    for d in plan.drift:
+        lines.append("")
+        if d.kind == "deleted":
+            how = "is gone with its API" if d.with_api else "was deleted outside apictl"
+            lines.append(f"  # {d.address} ({d.type}) {how}")
+            continue
+        lines.append(f"  # {d.address} ({d.type}) was changed outside apictl")
+        for name, before, after in d.changes:
+            if name == "Body":
+                lines.append("      ~ Body: the account's methods differ from the spec "
+                             "(+ only in the spec, - only in the account, ~ integration differs):")
+                lines.extend(f"          {item}" for item in d.body)
+                continue
+            shown_before = "(not set)" if before is None else _show(before, None)
+            shown_after = "(not set)" if after is None else _show(after, None)
+            if len(shown_before) + len(shown_after) <= WIDTH:
+                lines.append(f"      ~ {name}: {shown_before} -> {shown_after}")
+            else:
+                lines.append(f"      ~ {name}:")
+                lines.extend(_value_lines("          - ", before, None) if before is not None else [])
+                lines.extend(_value_lines("          + ", after, None) if after is not None else [])
+    return lines
 
 
 def _action_lines(action: Action, plan: Plan) -> list[str]:
@@ -75,7 +121,7 @@ def _change_lines(change: AttributeChange, action: Action, plan: Plan) -> list[s
     if change.name == "Body":
         version = plan.graph.body.get("openapi", plan.graph.body.get("swagger", "?"))
         summary = f"OpenAPI {version}, {sum(1 for k in plan.graph.body_index if ' ' in k)} operations"
-        if action.action == "create":
+        if action.action == "create" or change.before_hash is None:
             return [f"      + Body = {summary} (sha256 {plan.graph.body_sha256[:12]})"]
         before = plan.state.body_sha256[:12] if plan.state else "?"
         lines = [f"      ~ Body: sha256 {before} -> {plan.graph.body_sha256[:12]} ({summary})"]
@@ -137,11 +183,30 @@ def plan_report(plan: Plan, desired: Desired, state_label: str | None) -> Report
                 "changes": [_change_json(c) for c in action.changes],
             },
         ))
+    by_address = g.by_address()
+    for d in plan.drift:
+        r = by_address.get(d.address)
+        if r is not None and r.origin:
+            file, line, column = desired.position(r.origin)
+        else:
+            file, line, column = state_label or "", 1, 1
+        items.append(ReportItem(
+            id=f"drift-{d.kind}", level="warning",
+            message=f"{d.address} ({d.type}) was {d.kind} outside apictl"
+                    + (f": {', '.join(c[0] for c in d.changes)}" if d.changes else ""),
+            file=file, line=line, column=column, pointer="",
+            extra={"address": d.address, "type": d.type, "drift": d.kind, "with_api": d.with_api,
+                   "changes": [{"attribute": n, "recorded": b, "account": a} for n, b, a in d.changes],
+                   "operations": d.body},
+        ))
     meta = {
         "stage": g.stage,
         "api": {"title": g.title, "type": g.api_type, "body_sha256": g.body_sha256},
         "state": state_label,
         "summary": plan.counts(),
+        "refreshed": plan.refreshed,
+        "drift": [{"address": d.address, "type": d.type, "kind": d.kind} for d in plan.drift],
+        "deposed": [{"address": d.address, "type": d.type, "physical_id": d.physical_id} for d in plan.deposed],
         "unchanged": plan.unchanged,
         "changes": plan.has_changes,
         "redeploy": {"needed": plan.redeploy.needed, "deployment": plan.redeploy.deployment,

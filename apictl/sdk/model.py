@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..model.api import AUTHTYPE, Api
+from ..model.depth import MAX_SCHEMA_DEPTH, allow_deep_walks, too_deep
 from ..source.document import Document
 from ..source.workspace import format_pointer
 
@@ -385,6 +386,7 @@ class SdkApi:
 def build_sdk_model(api: Api, include_cors: bool = False) -> SdkApi:
     """``include_cors``: keep CORS preflight operations (OPTIONS answered by a mock integration), which clients
     never call themselves; by default they are left out (and a note says how many)."""
+    allow_deep_walks()
     return _Builder(api, include_cors).build()
 
 
@@ -525,6 +527,7 @@ class _Builder:
         self.notes: list[str] = []
         self.swagger = api.is_swagger
         self.schemas_pointer = api.schemas_pointer
+        self.depth = 0  # schemas being classified right now (bounded: $ref chains have no length limit)
 
     # -- top level ------------------------------------------------------------------------------------------------
     def build(self) -> SdkApi:
@@ -594,7 +597,13 @@ class _Builder:
             return self.memo[key]
         named = len(ptr) == len(self.schemas_pointer) + 1 and ptr[:-1] == self.schemas_pointer and \
             doc is self.api.document
-        result = self._classify(doc, ptr, node, hint, key, named)
+        if self.depth >= MAX_SCHEMA_DEPTH:
+            raise too_deep(doc, ptr, "the SDK model")
+        self.depth += 1
+        try:
+            result = self._classify(doc, ptr, node, hint, key, named)
+        finally:
+            self.depth -= 1
         self.memo[key] = result
         return result
 

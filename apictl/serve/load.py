@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..config import load_config
 from ..model.api import build_api
+from ..options import MAX_FILE_SIZE_MIB, max_file_bytes
 from ..source import open_spec
 from ..source.errors import InputError
 from ..stages import load_stages
@@ -26,6 +27,7 @@ class LoadOptions:
     aws_endpoint: str | None = None
     region: str | None = None
     params: list[str] = field(default_factory=list)
+    max_file_size: int = MAX_FILE_SIZE_MIB
 
 
 def load(options: LoadOptions) -> tuple[Definition, Path | None]:
@@ -46,7 +48,7 @@ def load(options: LoadOptions) -> tuple[Definition, Path | None]:
     spec = options.spec or (stage.spec if stage else None)
     if spec is None:
         raise InputError("give a spec, or a --stage from apictl.yaml")
-    sources = open_spec(spec)
+    sources = open_spec(spec, max_bytes=max_file_bytes(options.max_file_size))
     if not sources:
         raise InputError("no API found in this template", spec)
     if len(sources) > 1:

@@ -1,12 +1,14 @@
 """One parsed file: its data, where it came from, and lazy positions."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import InputError
 from .parse import MAX_FILE_BYTES, parse_text
+from .paths import remember_read
 
 
 @dataclass(eq=False)
@@ -17,8 +19,13 @@ class Document:
     data: Any
     kind: str  # "yaml" | "json"
     refs: list[tuple[tuple, str]] = field(default_factory=list)
+    # what the loader's walk recorded (source/parse.py): pointers of the mappings with x-amazon-apigateway-* keys
+    # (with the key) and of those with an example, examples or default
+    extensions: list[tuple[tuple, str]] = field(default_factory=list)
+    value_sites: list[tuple] = field(default_factory=list)
     base_pointer: tuple = ()  # where the OpenAPI document sits inside a template (SAM DefinitionBody)
     raw: bytes | None = field(default=None, repr=False)  # ``text`` as UTF-8 when read from a file (no re-encoding)
+    on_disk: bool = False  # read from a file (not a git revision, not a URL): an output may never replace it
     _positions: Any = None
 
     def position(self, pointer: tuple) -> tuple[int, int]:
@@ -43,11 +50,43 @@ class Document:
         return node
 
 
+# While a result cache records (recording_reads), every file read from disk: (path, SHA-256 of its bytes, or None
+# when it could not be read). What a cached result depends on besides the file it was made from.
+_read_log: list[tuple[str, str | None]] | None = None
+
+
+@contextmanager
+def recording_reads() -> Iterator[list[tuple[str, str | None]]]:
+    global _read_log
+    outer, _read_log = _read_log, []
+    try:
+        yield _read_log
+    finally:
+        _read_log = outer
+
+
+def _log_read(path: Path, raw: bytes | None) -> None:
+    if _read_log is not None:
+        import hashlib
+
+        _read_log.append((str(path.absolute()), None if raw is None else hashlib.sha256(raw).hexdigest()))
+
+
 def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     return decode(read_bytes(path, display, max_bytes), display)
 
 
 def read_bytes(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    try:
+        raw = _read_bytes(path, display, max_bytes)
+    except InputError:
+        _log_read(path, None)
+        raise
+    _log_read(path, raw)
+    return raw
+
+
+def _read_bytes(path: Path, display: str, max_bytes: int) -> bytes:
     import stat
 
     try:
@@ -55,19 +94,22 @@ def read_bytes(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> byt
     except FileNotFoundError:
         raise InputError("file not found", display, 1, 1) from None
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", display, 1, 1) from None
+        raise InputError(f"cannot read file: {(exc.strerror or str(exc)).lower()}", display, 1, 1) from None
+    except ValueError:  # a NUL byte in the name (from a config file or a $ref)
+        raise InputError("cannot read file: the name contains a NUL byte", display, 1, 1) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError("is a folder, not a file", display, 1, 1)
     if not stat.S_ISREG(info.st_mode):
         # /dev/zero, FIFOs, sockets: reading them may never end.
         raise InputError("is not a regular file (a device, pipe or socket)", display, 1, 1)
+    remember_read(info)  # an output may never replace it
     if info.st_size > max_bytes:
         raise InputError(f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     try:
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", display, 1, 1) from None
+        raise InputError(f"cannot read file: {(exc.strerror or str(exc)).lower()}", display, 1, 1) from None
     if len(raw) > max_bytes:
         raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     return raw
@@ -126,6 +168,7 @@ def decode(raw: bytes, display: str) -> str:
 
 def load_document(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES, text: str | None = None) -> Document:
     raw = None
+    from_disk = text is None
     if text is None:
         data = read_bytes(path, display, max_bytes)
         text = decode(data, display)
@@ -136,4 +179,4 @@ def load_document(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES, tex
         raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     parsed = parse_text(text, display)
     return Document(path=path, display=display, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs,
-                    raw=raw)
+                    extensions=parsed.extensions, value_sites=parsed.value_sites, raw=raw, on_disk=from_disk)

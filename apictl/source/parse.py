@@ -8,8 +8,9 @@
 * JSON goes through the standard library.
 
 Afterwards one walk over the data makes every mapping key a string (``200:`` -> ``"200"``), applies
-YAML merge keys (``<<``), bounds nesting depth and alias expansion, and records every ``$ref``
-with its JSON pointer so that the reference graph needs no second walk.
+YAML merge keys (``<<``), bounds nesting depth and alias expansion, shares repeated strings, and records
+what later passes need (every ``$ref`` with its JSON pointer, every API Gateway extension key, where
+examples and defaults are) so that none of them walks the whole document again.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .blocks import LARGE_FILE, entries, header_end, key_at, value_start
 from .errors import InputError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -27,7 +29,40 @@ MAX_ALIAS_EVENTS = 1_000_000
 
 # A YAML tag where a value starts: after "key: ", "- ", "[", "," or at the start of a line.
 _TAG_RE = re.compile(r"(?:^|[:\[{,\n-])[ \t]*!(?=[A-Za-z!])")
+# A YAML anchor (&name) where a node starts: only then may one object stand at several places.
+_ANCHOR_RE = re.compile(r"(?:^|[ \t\[{,])&[^ \t\r\n,\[\]{}]", re.M)
 _YAML_POS_RE = re.compile(r"line (\d+),? column (\d+)")
+_TAG_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!")
+_FEW = 10_000  # up to this many '&' or '!', _has_anchor and _has_tag look at each instead of running the regex
+
+
+def _has_anchor(text: str) -> bool:
+    """``_ANCHOR_RE.search(text) is not None``, fast: the regex tries its alternatives at every character
+    (0.13 s on a 4 MB spec), while most specs hold a few '&' at most."""
+    if text.count("&") > _FEW:
+        return _ANCHOR_RE.search(text) is not None
+    at = text.find("&")
+    while at != -1:
+        if (at == 0 or text[at - 1] in " \t[{,\n") and at + 1 < len(text) and text[at + 1] not in " \t\r\n,[]{}":
+            return True
+        at = text.find("&", at + 1)
+    return False
+
+
+def _has_tag(text: str) -> bool:
+    """``_TAG_RE.search(text) is not None``, fast (see _has_anchor)."""
+    if text.count("!") > _FEW:
+        return _TAG_RE.search(text) is not None
+    floor, at = 0, text.find("!")
+    while at != -1:
+        before = at - 1
+        while before >= floor and text[before] in " \t":  # spaces back to the previous '!' at most: linear
+            before -= 1
+        if (before < 0 or text[before] in ":[{,\n-") and at + 1 < len(text) and text[at + 1] in _TAG_START:
+            return True
+        floor, at = at, text.find("!", at + 1)
+    return False
+
 
 CFN_SHORT_TAGS = {
     "Ref": "Ref",
@@ -45,6 +80,8 @@ class Parsed:
     data: Any
     kind: str  # "yaml" or "json"
     refs: list[tuple[tuple, str]] = field(default_factory=list)  # (pointer, $ref value)
+    extensions: list[tuple[tuple, str]] = field(default_factory=list)  # (pointer of the mapping, x-amazon-apigateway-* key)
+    value_sites: list[tuple] = field(default_factory=list)  # pointers of mappings with example(s) or default
     node_count: int = 0
 
 
@@ -56,20 +93,109 @@ def parse_text(text: str, name: str, kind: str | None = None) -> Parsed:
         kind = "json" if name.lower().endswith(".json") else "yaml"
     if not text or text.isspace():  # (not text.strip(), without copying a 4 MB text)
         raise InputError("file is empty", name, 1, 1)
+    parsed = Parsed(data=None, kind=kind)
+    if kind == "yaml" and len(text) > LARGE_FILE:
+        parsed.data = parse_by_entries(text, name, parsed)
+        if parsed.data is not None:
+            return parsed
+        parsed = Parsed(data=None, kind=kind)
     if kind == "json":
         data = _parse_json(text, name)
     else:
         data = _parse_yaml(text, name)
     if not isinstance(data, (dict, list)):
         raise InputError(f"expected a mapping at the top level, found {_type_name(data)}", name, 1, 1)
-    parsed = Parsed(data=None, kind=kind)
-    parsed.data = _normalise(data, parsed, name, text)
+    parsed.data = _normalise(data, parsed, name, text, aliases=kind == "yaml" and _has_anchor(text))
     return parsed
+
+
+class _NotBlocks(Exception):
+    """The text is not plainly a nest of block mappings there: parse it whole."""
+
+
+CHUNK = 1024 * 1024  # entries are parsed in batches of about this many characters
+
+
+def parse_by_entries(text: str, name: str, parsed: Parsed) -> Any | None:
+    """Parse a large YAML text one batch of block-mapping entries at a time (source/blocks.py), normalising
+    each batch as it comes: the parser never builds its tree of the whole file next to the data (a 50 MB spec
+    took twice the memory of its data to parse whole). None when the text is not a plain nest of block
+    mappings at the top (flow style, anchors, tags, several documents...) or a part of it does not parse on
+    its own: the caller parses it whole, which also words any error exactly as for a small file."""
+    if _has_anchor(text) or _has_tag(text):
+        return None
+    start = header_end(text)
+    if start is None:
+        return None
+    walk = _normaliser(parsed, name, text, aliases=False)
+    try:
+        data = _mapping_by_entries(text, start, len(text), 0, (), walk)
+    except _NotBlocks:
+        return None
+    parsed.value_sites[:] = list(dict.fromkeys(parsed.value_sites))  # a mapping split in batches is met once per batch
+    return data
+
+
+def _mapping_by_entries(text: str, start: int, end: int, indent: int, path: tuple, walk) -> dict:
+    starts = entries(text, start, end, indent)
+    if starts is None:
+        raise _NotBlocks
+    out: dict = {}
+    bounds = [*starts, end]
+    batch = starts[0]
+    for i, entry in enumerate(starts):
+        entry_end = bounds[i + 1]
+        if entry_end - entry > CHUNK:
+            _add(out, _batch(text, batch, entry, path, walk))
+            _add(out, _large_entry(text, entry, entry_end, indent, path, walk))
+            batch = entry_end
+        elif entry_end - batch > CHUNK:
+            _add(out, _batch(text, batch, entry, path, walk))
+            batch = entry
+    _add(out, _batch(text, batch, end, path, walk))
+    return out
+
+
+def _large_entry(text: str, start: int, end: int, indent: int, path: tuple, walk) -> dict:
+    """One entry larger than a batch: its block mapping value entry by entry, else the entry whole."""
+    key = key_at(text, start + indent)
+    value = value_start(text, key[1], end) if key else None
+    if value is None or value[1] <= indent or text.startswith("-", value[0]):  # not a block mapping: whole
+        return _batch(text, start, end, path, walk)
+    child = value[1]
+    line_end = text.index("\n", key[1])
+    head = _batch(text, start, line_end, path, walk)  # the key alone: {key: None}, the key as the parser reads it
+    if len(head) != 1 or next(iter(head.values())) is not None:
+        raise _NotBlocks
+    name = next(iter(head))
+    return {name: _mapping_by_entries(text, line_end + 1, end, child, path + (name,), walk)}
+
+
+def _batch(text: str, start: int, end: int, path: tuple, walk) -> dict:
+    if start >= end:
+        return {}
+    import yaml_rs
+
+    try:
+        data = yaml_rs.loads(text[start:end], parse_datetime=False,
+                             alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS))
+    except Exception:  # noqa: BLE001 - any problem: the whole parse reports it, exactly
+        raise _NotBlocks from None
+    if type(data) is not dict:
+        raise _NotBlocks
+    return walk(data, path)
+
+
+def _add(out: dict, part: dict) -> None:
+    for key, value in part.items():
+        if key in out:
+            raise _NotBlocks  # a duplicate key: the whole parse places it
+        out[key] = value
 
 
 def _parse_json(text: str, name: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+        data = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", name, exc.lineno, exc.colno) from None
     except _JsonValueError as exc:
@@ -83,6 +209,35 @@ def _parse_json(text: str, name: str) -> Any:
             line, col = _json_position(text, r"[0-9]{4300}", 0)
             raise InputError("invalid JSON: integer with more than 4,300 digits", name, line, col) from None
         raise InputError(f"invalid JSON: {exc}", name, 1, 1) from None
+    lone = _lone_surrogate(text)
+    if lone is not None:  # json accepts "\ud800"; no UTF-8 output (report, SDK, export) could hold it
+        line, col = _line_col(text, lone)
+        raise InputError(f"invalid JSON: {text[lone:lone + 6]} is half of a UTF-16 surrogate pair, not a character",
+                         name, line, col)
+    return data
+
+
+_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
+
+
+def _lone_surrogate(text: str) -> int | None:
+    """Offset of the first \\uD800-\\uDFFF escape that is not half of a high+low pair, else None."""
+    if _MAYBE_SURROGATE.search(text) is None:  # nearly always: one scan, no escape-by-escape walk
+        return None
+    high_at = high_end = -1
+    for m in _ESCAPE.finditer(text):
+        code = int(m.group(1), 16) if m.group(1) else -1
+        if high_at >= 0:
+            if 0xDC00 <= code <= 0xDFFF and m.start() == high_end:
+                high_at = -1
+                continue
+            return high_at
+        if 0xD800 <= code <= 0xDBFF:
+            high_at, high_end = m.start(), m.end()
+        elif 0xDC00 <= code <= 0xDFFF:
+            return m.start()
+    return high_at if high_at >= 0 else None
 
 
 class _JsonValueError(ValueError):
@@ -143,7 +298,7 @@ def _too_deep_position(text: str) -> tuple[int, int]:
 
 
 def _parse_yaml(text: str, name: str) -> Any:
-    if "!" in text and _TAG_RE.search(text):
+    if _has_tag(text):
         return _parse_tagged_yaml(text, name)
     import yaml_rs
 
@@ -154,6 +309,10 @@ def _parse_yaml(text: str, name: str) -> Any:
             alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
         )
     except yaml_rs.YAMLDecodeError as exc:
+        if str(exc).lstrip("\"'").startswith("duplicate mapping key"):
+            # yaml_rs builds Python dicts, where the keys 1 and true (or 1 and 1.0) are one key. The slower
+            # parser keeps every key as written (as a string) and places a real duplicate exactly.
+            return _parse_tagged_yaml(text, name)
         raise _yaml_error(str(exc), text, name) from None
     except (RecursionError, OverflowError, ValueError) as exc:
         raise InputError(f"invalid YAML: {exc}", name, 1, 1) from None
@@ -210,20 +369,51 @@ def _parse_tagged_yaml(text: str, name: str) -> Any:
     yaml = YAML(typ="safe")
     yaml.Constructor = _cfn_constructor_class()
     try:
-        return yaml.load(text)
+        data = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         line = mark.line + 1 if mark else 1
         col = mark.column + 1 if mark else 1
-        if "duplicate key" in str(exc):
-            problem = "duplicate mapping key"
+        if "duplicate key" in str(exc) or "duplicate mapping key" in str(exc):
+            problem = exc.problem if (exc.problem or "").startswith("duplicate mapping key") else "duplicate mapping key"
         elif "unhashable key" in str(exc):
             problem = "a mapping key cannot be a mapping or a CloudFormation function (!Ref, !Sub...)"
-        return_error = InputError(f"invalid YAML: {problem}", name, line, col)
-        raise return_error from None
+        if problem.startswith("duplicate mapping key '"):
+            raise InputError(problem, name, line, col) from None  # the wording of the fast parser's duplicates
+        raise InputError(f"invalid YAML: {problem}", name, line, col) from None
     except (YAMLError, RecursionError, ValueError) as exc:
         raise InputError(f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", name, 1, 1) from None
+    escape = _YAML_SURROGATE_ESCAPE.search(text)
+    if escape is not None and _holds_surrogate(data):  # "\ud800" in a double-quoted scalar: no output could hold it
+        line, col = _line_col(text, escape.start())
+        raise InputError(f"invalid YAML: {escape.group()} is half of a UTF-16 surrogate pair, not a character",
+                         name, line, col)
+    return data
+
+
+_YAML_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _holds_surrogate(data: Any) -> bool:
+    stack = [data]
+    seen: set[int] = set()  # an anchor shared by its aliases (or holding itself) is walked once
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                return True
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 _CFN_CLASS = None
@@ -234,7 +424,7 @@ def _cfn_constructor_class():
     global _CFN_CLASS
     if _CFN_CLASS is not None:
         return _CFN_CLASS
-    from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.constructor import ConstructorError, SafeConstructor
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     class CloudFormationConstructor(SafeConstructor):
@@ -260,6 +450,30 @@ def _cfn_constructor_class():
             return {f"Fn::{suffix}": value}
         return value  # unknown tag: keep the plain value, never execute anything
 
+    def construct_mapping(loader, node, deep=False):
+        """As SafeConstructor's, but every key becomes the string apictl uses for it (1 -> "1", true -> "true")
+        before duplicates are checked: keys 1 and true differ in YAML, and in a Python dict they collide."""
+        if not isinstance(node, MappingNode):
+            raise ConstructorError(None, None, f"expected a mapping node, but found {node.id!s}", node.start_mark)
+        loader.flatten_mapping(node)  # merge keys (<<), as the safe loader applies them
+        merged = getattr(node, "merge", None) or []
+        out: dict = {}
+        for values, check in ((merged, False), (node.value, True)):
+            own: dict = {}
+            for key_node, value_node in values:
+                key = loader.construct_object(key_node, deep=True)
+                if isinstance(key, dict):
+                    raise ConstructorError("while constructing a mapping", node.start_mark, "found unhashable key",
+                                           key_node.start_mark)
+                key = key_to_str(key)
+                if check and key in own:
+                    raise ConstructorError("while constructing a mapping", node.start_mark,
+                                           f"duplicate mapping key '{key}'", key_node.start_mark)
+                own[key] = loader.construct_object(value_node, deep=deep)
+            out.update(own)
+        return out
+
+    CloudFormationConstructor.construct_mapping = construct_mapping
     CloudFormationConstructor.add_multi_constructor("!", construct_tag)
     # Timestamps stay strings, as in the fast path (YAML 1.2 core schema).
     CloudFormationConstructor.add_constructor(
@@ -289,17 +503,46 @@ def key_to_str(key: Any) -> str:
     return str(key)
 
 
-def _normalise(root: Any, parsed: Parsed, name: str, text: str = "") -> Any:
-    """One walk: string keys, merge keys, depth and size bounds, $ref sites.
+EXTENSION_PREFIX = "x-amazon-apigateway-"
+VALUE_KEYS = ("example", "examples", "default")  # values later checked against the schema beside them
+_SHORT = 64  # string values up to this length are shared (enums, types, media types, formats repeat)
+
+
+def _normalise(root: Any, parsed: Parsed, name: str, text: str = "", aliases: bool = True) -> Any:
+    return _normaliser(parsed, name, text, aliases)(root, ())
+
+
+def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True):
+    """A function ``(node, path) -> node`` that normalises ``node``, the data at ``path`` (see below), recording into
+    ``parsed``; a large file is normalised one batch of entries at a time (parse_by_entries), with one state.
+
+    One walk over the data, which records what later passes need so that none walks the whole document again:
+
+    * every mapping key becomes a string (``200:`` -> ``"200"``), merge keys (``<<``) are applied, depth and
+      size are bounded;
+    * keys, and short string values, are shared: one object per distinct string instead of one per occurrence
+      (a spec repeats a few thousand names hundreds of thousands of times: the data takes about half the
+      memory);
+    * it records the pointer of every ``$ref`` (with its value), of every mapping with an
+      ``x-amazon-apigateway-*`` key (with the key) and of every mapping with an ``example``, ``examples`` or
+      ``default`` (lint then visits only those).
 
     ruamel.yaml shares one object between an anchor and its aliases, so a node met a second time is an
     alias: walking it again is what expands a "billion laughs" file, and is bounded like yaml_rs's replays.
+    An alias stays the same object as its anchor; its sites are recorded under each path that reaches it.
+    ``aliases``: the data may share objects (a YAML text with anchors); without, nothing is tracked (yaml_rs
+    and json build every node anew).
     """
     refs = parsed.refs
+    extensions = parsed.extensions
+    value_sites = parsed.value_sites
+    strings: dict[str, str] = {}
+    share = strings.setdefault
     path: list = []
     count = 0
     replayed = 0
-    seen: set[int] = set()
+    rebuilt: dict[int, Any] = {}  # with aliases: id of a node as parsed -> what replaces it (aliases share it)
+    keep: list = []  # with aliases: the mappings as parsed, alive until the end so that their ids stay unique
 
     def walk(node: Any, depth: int, shared: bool) -> Any:
         nonlocal count, replayed
@@ -309,47 +552,107 @@ def _normalise(root: Any, parsed: Parsed, name: str, text: str = "") -> Any:
         if depth > MAX_DEPTH:
             line, column = _path_position(text, path)
             raise InputError(f"nesting deeper than {MAX_DEPTH} levels (or a recursive alias)", name, line, column)
-        if not shared:
-            key = id(node)
-            if key in seen:
-                shared = True
-            else:
-                seen.add(key)
+        again = False
+        if aliases:
+            again = id(node) in rebuilt
+            shared = shared or again
         if shared:
             replayed += 1
             if replayed > MAX_ALIAS_EVENTS:
                 raise InputError(f"YAML aliases expand to more than {MAX_ALIAS_EVENTS:,} nodes (alias bomb?)", name, 1, 1)
         if type(node) is dict:
-            if "<<" in node or not _all_str(node):
+            try:
+                keys = "".join(node)  # every key a string (checked in C)
+            except TypeError:
+                keys = None
+            source = node
+            if keys is None or "<<" in node:
                 node = _fix_keys(node)
-            ref = node.get("$ref")
-            if type(ref) is str:
-                refs.append((tuple(path), ref))
+                keys = "".join(node)
+            if "$ref" in node and type(node["$ref"]) is str:
+                refs.append((tuple(path), node["$ref"]))
+            has_extensions = EXTENSION_PREFIX in keys
+            if ("default" in keys or "example" in keys) and ("default" in node or "example" in node
+                                                             or "examples" in node):
+                value_sites.append(tuple(path))
+            if again:
+                out = rebuilt[id(source)]
+            else:
+                out = {}
+                if aliases:
+                    rebuilt[id(source)] = rebuilt[id(out)] = out  # met again as parsed, or in a list walked already
+                    keep.append(source)
             for k, v in node.items():
+                k = share(k, k)
+                if has_extensions and k.startswith(EXTENSION_PREFIX):  # in document order, as a full walk meets them
+                    extensions.append((tuple(path), k))
                 t = type(v)
-                if t is dict or t is list:
+                if t is str:
+                    if len(v) <= _SHORT:
+                        v = share(v, v)
+                elif t is dict or t is list:
                     path.append(k)
-                    new = walk(v, depth + 1, shared)
+                    v = walk(v, depth + 1, shared)
                     path.pop()
-                    if new is not v:
-                        node[k] = new
-        elif type(node) is list:
-            for i, v in enumerate(node):
-                t = type(v)
-                if t is dict or t is list:
-                    path.append(i)
-                    new = walk(v, depth + 1, shared)
-                    path.pop()
-                    if new is not v:
-                        node[i] = new
+                elif t is int and not -_HUGE_INT < v < _HUGE_INT:
+                    raise _huge_integer(text, path + [k], name)
+                if not again:
+                    out[k] = v
+            return out
+        # a list: its items are replaced in place (a list keeps its identity)
+        if aliases:
+            rebuilt[id(node)] = node
+        for i, v in enumerate(node):
+            t = type(v)
+            if t is str:
+                if len(v) <= _SHORT:
+                    node[i] = share(v, v)
+            elif t is dict or t is list:
+                path.append(i)
+                new = walk(v, depth + 1, shared)
+                path.pop()
+                if new is not v:
+                    node[i] = new
+            elif t is int and not -_HUGE_INT < v < _HUGE_INT:
+                raise _huge_integer(text, path + [i], name)
         return node
 
+    def normalise(node: Any, at: tuple) -> Any:
+        path[:] = at
+        try:
+            result = walk(node, len(at), False)
+        except RecursionError:
+            raise InputError(f"nesting deeper than {MAX_DEPTH} levels", name, 1, 1) from None
+        parsed.node_count = count
+        return result
+
+    return normalise
+
+
+def value_holders(data: Any, sites: list[tuple]) -> set[int]:
+    """Ids of the containers that hold, or contain, one of ``sites`` (pointers recorded by the walk)."""
+    holders: set[int] = set()
+    for pointer in sites:
+        node = data
+        holders.add(id(node))
+        for seg in pointer:
+            node = node[seg]
+            holders.add(id(node))
+    return holders
+
+
+# Python refuses to print an integer of more than 4,300 digits (sys.get_int_max_str_digits), so a report, a
+# template or an SDK could not hold one. JSON rejects them while parsing; a YAML integer (also 0x/0o forms,
+# which have no such limit) is checked here, in the walk every document gets anyway.
+_HUGE_INT = 10 ** 4300
+
+
+def _huge_integer(text: str, path: list, name: str) -> InputError:
     try:
-        result = walk(root, 0, False)
-    except RecursionError:
-        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", name, 1, 1) from None
-    parsed.node_count = count
-    return result
+        line, column = _path_position(text, path)
+    except Exception:  # a position is a courtesy; the error itself must not fail
+        line, column = 1, 1
+    return InputError("invalid YAML: integer with more than 4,300 digits", name, line, column)
 
 
 def _path_position(text: str, path: list) -> tuple[int, int]:

@@ -6,12 +6,20 @@ with rapidyaml (a C++ parser that builds an index-only tree over the original by
 tree along the pointer and turns the byte offset of the key (or item) into line and column.
 When a pointer cannot be followed all the way (e.g. it names a key added by merge), the
 deepest ancestor found is used, so every finding still gets a real position.
+
+A large file (source.blocks.LARGE_FILE) is not parsed whole: the pointer's keys are followed from one
+block-mapping entry to the next by reading lines (source/blocks.py), and only the entry where they end is
+parsed, so positions in a 50 MB spec cost a few small trees instead of one tree of the whole file (about
+nine times its size). What cannot be followed that way falls back to the whole tree.
 """
 from __future__ import annotations
 
 import ctypes
 from itertools import accumulate
 from typing import Any
+
+from . import blocks
+from .blocks import LARGE_FILE
 
 _QUOTES = (ord('"'), ord("'"))
 _BLOCK = 1 << 14
@@ -55,7 +63,6 @@ class PositionIndex:
     def __init__(self, text: str, utf8: bytes | None = None):
         """``utf8``: ``text.encode("utf-8")`` when the caller has it already (the bytes read from the file)."""
         self._pristine = utf8 if utf8 is not None else text.encode("utf-8")
-        self._raw = bytearray(self._pristine)  # rapidyaml parses in place: it may rewrite this copy
         # Newlines before each block of _BLOCK bytes: a lookup then counts within one block only,
         # instead of building a table of ~100,000 line starts for a handful of lookups.
         count = self._pristine.count
@@ -69,6 +76,10 @@ class PositionIndex:
         # pointer -> (tree node or None once the pointer left the tree, offset of the deepest node found):
         # pointers that share a prefix (all the changes below one operation) share its walk.
         self._nodes: dict[tuple, tuple[int | None, int]] = {}
+        self._large = len(self._pristine) > LARGE_FILE
+        self._header: int | None | bool = False  # where the root mapping starts (large files; False: not yet known)
+        self._mappings: dict[tuple[int, int], dict | None] = {}  # (start, indent) -> key -> entry (large files)
+        self._entries: dict[int, Any] = {}  # line start of an entry -> PositionIndex of its text (large files)
 
     def _ensure_tree(self) -> bool:
         if self._tree is not None or self._failed:
@@ -76,6 +87,7 @@ class PositionIndex:
         try:
             import ryml
 
+            self._raw = bytearray(self._pristine)  # rapidyaml parses in place: it may rewrite this copy
             with _quiet_stderr():  # rapidyaml prints its parse errors on fd 2 before raising
                 self._tree = ryml.parse_in_place(self._raw)
             self._base = _address(self._raw)
@@ -95,8 +107,10 @@ class PositionIndex:
         cached = self._cache.get(pointer)
         if cached is not None:
             return cached
-        result = None
-        if self._ensure_tree():
+        result = self._by_entries(pointer) if self._large else None
+        if result is not None:
+            pass
+        elif self._ensure_tree():
             offset = self._locate(pointer)
             if offset is not None:
                 result = self.offset_to_position(offset)
@@ -105,6 +119,74 @@ class PositionIndex:
         result = result or (1, 1)
         self._cache[pointer] = result
         return result
+
+    def _by_entries(self, pointer: tuple) -> tuple[int, int] | None:
+        """The position found by following the pointer's keys through block-mapping entries (large files);
+        None when the file or the pointer does not allow it."""
+        raw = self._pristine
+        if not pointer:
+            return (1, 1)
+        if self._header is False:
+            self._header = blocks.header_end(raw)
+        start = self._header
+        if start is None:
+            return None
+        end, indent = len(raw), 0
+        found = None  # (key offset, line start of its entry, entry end) of the last key followed
+        depth = 0
+        for seg in pointer:
+            if not isinstance(seg, str):
+                break
+            table = self._mapping(start, end, indent)
+            entry = table.get(seg) if table is not None else None
+            if entry is None:
+                break
+            key_offset, after_key, entry_end = entry
+            found, depth = (key_offset, key_offset - indent, entry_end), depth + 1
+            child = blocks.value_indent(raw, after_key, entry_end)
+            if child is None or child <= indent:
+                break
+            start, end, indent = raw.index(b"\n", after_key) + 1, entry_end, child
+        if found is None:
+            return None
+        if depth == len(pointer):
+            return self.offset_to_position(found[0])
+        sub = self._entry_index(found[1], found[2])  # parse only the entry where the keys end
+        if sub is None or not sub._ensure_tree() or sub._tree.num_children(sub._root_map()) != 1:
+            return None
+        tree = sub._tree
+        if bytes(tree.key(tree.first_child(sub._root_map()))).decode("utf-8", "replace") != str(pointer[depth - 1]) \
+                and not self._quoted_key(found[0]):
+            return None
+        offset = sub._locate(pointer[depth - 1:])
+        return None if offset is None else self.offset_to_position(found[1] + offset)
+
+    def _quoted_key(self, offset: int) -> bool:
+        return self._pristine[offset] in _QUOTES
+
+    def _mapping(self, start: int, end: int, indent: int) -> dict | None:
+        key = (start, indent)
+        if key not in self._mappings:
+            found = blocks.mapping_entries(self._pristine, start, end, indent)
+            self._mappings[key] = None if found is None else {k: (at, after, stop) for k, at, after, stop in found}
+        return self._mappings[key]
+
+    def _entry_index(self, start: int, end: int) -> "PositionIndex | None":
+        sub = self._entries.get(start)
+        if sub is None:
+            if len(self._entries) >= 256:
+                self._entries.clear()
+            text = self._pristine[start:end]
+            sub = self._entries[start] = PositionIndex("", text)
+            sub._large = False
+        return sub
+
+    def _root_map(self) -> int:
+        tree = self._tree
+        node = tree.root_id()
+        if tree.is_stream(node) and tree.num_children(node):
+            node = tree.first_child(node)
+        return node
 
     def _fallback_position(self, pointer: tuple) -> tuple[int, int] | None:
         """Positions from ruamel.yaml's node graph, for the rare YAML that rapidyaml cannot hold."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ...model.jsonschema import InstanceValidator
 from ...source.intrinsics import contains_intrinsic
+from ...source.parse import value_holders
 from ..registry import Rule, check, declare
 
 declare(
@@ -18,10 +19,11 @@ declare(
 @check("default-invalid", "example-invalid")
 def check_examples(ctx):
     api = ctx.api
-    if not api.major:
+    sites = api.document.value_sites  # the mappings with an example, examples or default (the loader's walk)
+    if not api.major or not sites:
         return
     validator = InstanceValidator(api.data, api.major)
-    for doc, pointer, schema in api.walk_schemas():
+    for doc, pointer, schema in api.walk_schemas(value_holders(api.document.data, sites)):
         if "default" in schema:
             yield from _validate(ctx, validator, schema, schema["default"], pointer + ("default",), "default-invalid",
                                  "default", doc, drop=("default",))

@@ -59,7 +59,7 @@ def check_extensions(ctx):
             finding.message = site.where(finding.message)
             yield finding
     # keys nowhere near a place API Gateway reads
-    for container, key in extension_keys(api.data):
+    for container, key in extension_keys(api.document):
         if (id(api.document), container) in placed:
             continue
         info = index.get(key)

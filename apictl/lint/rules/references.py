@@ -1,7 +1,6 @@
 """References: every ``$ref`` must resolve, stay inside the root folder, and not loop on itself."""
 from __future__ import annotations
 
-from ..gateway import builtin_model_ref
 from ..registry import Rule, check, declare
 
 declare(
@@ -45,7 +44,7 @@ def check_references(ctx):
             continue  # loading failed, reported above
         hit = ws.resolve(doc, ref)
         if hit is None:
-            if not builtin_model_ref(ctx.api, doc, ref):  # reported by apigw-builtin-model-ref
+            if not _builtin_model_ref(ctx.api, doc, ref):  # reported by apigw-builtin-model-ref
                 yield ctx.finding("ref-unresolved", f"$ref '{ref}' does not resolve", pointer + ("$ref",), doc)
             continue
         if _is_pure_cycle(ws, doc, ref):
@@ -59,6 +58,14 @@ def check_references(ctx):
                     yield ctx.finding("ref-siblings-ignored",
                                       f"{', '.join(map(str, extra))} next to $ref are ignored in OpenAPI {ctx.api.major}",
                                       pointer + (extra[0],), doc)
+
+
+def _builtin_model_ref(api, doc, ref) -> bool:
+    if not api.targets_gateway:
+        return False  # (the gateway helpers are not even imported for other specs)
+    from ..gateway import builtin_model_ref
+
+    return builtin_model_ref(api, doc, ref)
 
 
 def _is_pure_cycle(ws, doc, ref) -> bool:

@@ -238,7 +238,7 @@ class AndroidTarget(Target):
             if declared != [model.name]:
                 raise GenerationError(f"model/{model.name}.java declares {declared}, expected {model.name}")
         for path, text in files.items():
-            if not path.endswith(".java"):
+            if not path.endswith(".java") or "\\u" not in text:  # the regex pass is costly; most files have none
                 continue
             for match in _UNICODE_ESCAPE.finditer(text):
                 if int(match.group(1), 16) < 0x80:

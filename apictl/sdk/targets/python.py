@@ -19,6 +19,7 @@ from ...source.errors import InputError
 from ..generate import GenerationError, Output, Target
 from ..model import Discriminator, Model, SdkApi, TypeRef
 from ..naming import PYTHON_KEYWORDS, LanguageNaming, identifier, py_str
+from ..pysyntax import compile_check
 
 RUNTIME_NAMES = frozenset({"Any", "Optional", "List", "Dict", "Union", "Literal", "Enum", "BaseModel", "Field",
                            "RootModel", "ConfigDict", "AwareDatetime", "Annotated", "StrEnum", "IntEnum", "UUID",
@@ -382,7 +383,7 @@ class PythonTarget(Target):
                 continue
             try:
                 if not path.endswith("/models.py"):
-                    compile(text, path, "exec", dont_inherit=True)
+                    compile_check(text, path)  # in pieces when large: memory stays bounded
                     continue
                 tree = ast.parse(text, filename=path)
             except SyntaxError as exc:
