@@ -144,7 +144,7 @@ def test_sdk_generation_of_a_large_api_shows_a_bar_only_on_a_terminal(tmp_path):
 
 def test_small_sdk_shows_no_bar(tmp_path):
     code, _, terminal = run_on_terminal("sdk", str(ECOMMERCE), "--lang", "js", "--out", str(tmp_path / "sdk"))
-    assert code == 0 and terminal == ""
+    assert code == 0 and all(": note: " in line for line in terminal.splitlines())  # notes only (CORS left out)
 
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}

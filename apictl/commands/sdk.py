@@ -25,6 +25,9 @@ def sdk(
                                             autocompletion=complete.api_types),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal from "
                                f"{SDK_OPERATIONS} operations)."),
+    include_cors: bool = typer.Option(False, "--include-cors", help="Keep CORS preflight operations (OPTIONS "
+                                      "answered by a mock integration); clients never call them, so they are left "
+                                      "out by default."),
     max_file_size: int = max_file_size_option(),
 ) -> None:
     """Generate a client SDK from a spec.
@@ -50,7 +53,7 @@ def sdk(
     source = sources[0]
     api = build_api(source.workspace, api_type)
     result = generate(api, GenerateOptions(lang=lang, out=out, name=name, templates=templates, force=force,
-                                             progress=not quiet))
+                                           progress=not quiet, include_cors=include_cors))
     from ..printable import printable
 
     for note in result.notes:

@@ -50,7 +50,7 @@ from ..output import NAME_MAX, check_folder_target, long_names, write_tree
 from ..progress import SDK_OPERATIONS, Tracker, progress
 from ..source.errors import InputError
 from ..source.workspace import parse_pointer
-from .model import SdkApi, SpecText, TypeRef, build_sdk_model
+from .model import Model, SdkApi, SpecText, TypeRef, build_sdk_model
 from .naming import ESCAPERS, LanguageNaming, Scope
 
 TEMPLATES_ROOT = Path(__file__).resolve().parent.parent / "sdk_templates"
@@ -108,10 +108,25 @@ def assign_names(sdk: SdkApi, naming: LanguageNaming) -> list[str]:
     types = Scope(reserved=naming.keywords | naming.type_reserved)
     for model in sdk.models:
         model.name = types.claim(naming.type_name(model.raw_name))
-    for model in sdk.models:
+    joiner = "_" if naming.member_case == "snake" else ""
+    done: set[int] = set()
+
+    def name_properties(model: Model) -> None:
+        """Own properties get names free of the names inherited through allOf (bases are named first)."""
+        if id(model) in done:
+            return
+        done.add(id(model))
+        for base in model.bases:
+            if base.model is not None:
+                name_properties(base.model)
+        own = {id(p) for p in model.properties}
         scope = Scope(reserved=naming.property_reserved)
+        scope.taken |= {p.name.lower() for p in model.all_properties if id(p) not in own and p.name}
         for prop in model.properties:
-            prop.name = scope.claim(naming.property_name(prop.wire_name), "_" if naming.member_case == "snake" else "")
+            prop.name = scope.claim(naming.property_name(prop.wire_name), joiner)
+
+    for model in sdk.models:
+        name_properties(model)
         values = Scope()
         for value in model.values:
             value.name = values.claim(naming.enum_name(value.value), "_")
@@ -265,6 +280,7 @@ class GenerateOptions:
     templates: Path | None = None
     force: bool = False
     progress: bool = False  # a bar on a terminal (apictl/progress.py) for APIs of SDK_OPERATIONS or more
+    include_cors: bool = False  # keep CORS preflight operations (OPTIONS with a mock integration)
 
 
 @dataclass
@@ -282,7 +298,7 @@ def generate(api: Any, options: GenerateOptions) -> GenerateResult:
     show = options.progress and len(api.operations) >= SDK_OPERATIONS
     with progress(f"{options.lang} SDK", None, enabled=show) as tracker:
         tracker.phase(f"Modelling {len(api.operations)} operations", None)
-        sdk = build_sdk_model(api)
+        sdk = build_sdk_model(api, options.include_cors)
         notes = list(sdk.notes) + assign_names(sdk, target.naming)
         settings = target.settings(sdk, options.name)
         try:
