@@ -35,7 +35,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 def one_error_line(result: subprocess.CompletedProcess) -> str:
     assert "Traceback" not in result.stderr, result.stderr
-    lines = result.stderr.splitlines()
+    lines = [line for line in result.stderr.splitlines() if ": note: " not in line]  # notes are not errors
     assert len(lines) == 1, result.stderr
     return lines[0]
 
