@@ -1,4 +1,5 @@
-"""Entry point. ``--version`` answers before any heavy import so that it stays instant.
+"""Entry point. ``--version`` answers before any heavy import so that it stays instant, and plain
+`apictl validate` arguments run without typer and click (apictl/commands/fast.py).
 
 A command is one short process: its bulk (parsed specs, hundreds of thousands of dicts and lists)
 lives until the end, so two things the interpreter does for long-lived programs only cost time here:
@@ -23,14 +24,18 @@ def main() -> None:
         sys.stdout.write(f"apictl {__version__}\n")
         return
     gc.disable()
-    from .cli import run
+    from .commands import fast
 
-    try:
-        run()
-    except SystemExit as exc:
-        code = exc.code
-    else:
-        code = 0
+    code = fast.run(sys.argv[1:])  # `validate` without importing typer and click
+    if code is None:
+        from .cli import run
+
+        try:
+            run()
+        except SystemExit as exc:
+            code = exc.code
+        else:
+            code = 0
     if code is None or isinstance(code, int):
         try:
             sys.stdout.flush()

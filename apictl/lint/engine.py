@@ -17,6 +17,8 @@ INLINE_IGNORE = "x-apictl-ignore"
 
 @dataclass
 class LintOptions:
+    """Options of one lint run."""
+
     api_type: str | None = None  # rest | http | None (infer)
     params: dict[str, str] = field(default_factory=dict)
     stage_variables: dict[str, dict[str, str]] = field(default_factory=dict)  # stage -> variables
@@ -24,6 +26,8 @@ class LintOptions:
 
 @dataclass
 class LintContext:
+    """What a rule check receives."""
+
     api: Api
     source: SpecSource
     config: Config
@@ -40,6 +44,8 @@ class LintContext:
 
 @dataclass
 class LintResult:
+    """The findings of one spec, after ignores and the baseline."""
+
     source: SpecSource
     api: Api
     findings: list[Finding]

@@ -44,6 +44,8 @@ class Located:
 
 @dataclass(eq=False)
 class Parameter(Located):
+    """An operation's parameter, path-level ones merged in and ``$ref``s followed."""
+
     name: str
     location: str  # path | query | header | cookie | formData | body
     required: bool
@@ -58,6 +60,8 @@ class Parameter(Located):
 
 @dataclass(eq=False)
 class Operation(Located):
+    """One operation (path + method) with its parameters."""
+
     path: str
     method: str  # lower-case verb, or "any" for x-amazon-apigateway-any-method
     node: dict
@@ -114,6 +118,8 @@ class Integration(Located):
 
 @dataclass(eq=False)
 class SecurityScheme(Located):
+    """A security scheme (OpenAPI 3 ``components/securitySchemes``, 2.0 ``securityDefinitions``)."""
+
     name: str
     node: dict
 
@@ -130,6 +136,8 @@ class SecurityScheme(Located):
 
 @dataclass(eq=False)
 class Api:
+    """The API model lint rules read: operations, security schemes and the API type."""
+
     workspace: Workspace
     version: str  # as written: "2.0", "3.0.3", "3.1.0"; "" when missing
     operations: list[Operation] = field(default_factory=list)

@@ -18,6 +18,8 @@ from .object_kinds import kind_at, kind_name
 
 @dataclass
 class Fragment:
+    """A part of a spec validated on its own, with the kind of OpenAPI object it is."""
+
     document: Document
     pointer: tuple
     node: Any

@@ -17,6 +17,8 @@ Located = tuple[Document, tuple, Any]  # (document, pointer, node)
 
 @dataclass(eq=False)
 class MediaType:
+    """One media type of a request body or response, with its resolved schema."""
+
     name: str
     at: tuple[Document, tuple]  # where the media-type object (2.0: the operation) sits
     schema: Located | None  # resolved schema, None when the media type declares none
@@ -24,6 +26,8 @@ class MediaType:
 
 @dataclass(eq=False)
 class RequestBody:
+    """What an operation receives: OpenAPI 3 ``requestBody``, or an OpenAPI 2.0 ``body`` parameter."""
+
     required: bool
     at: tuple[Document, tuple]
     content: dict[str, MediaType] = field(default_factory=dict)
@@ -31,6 +35,8 @@ class RequestBody:
 
 @dataclass(eq=False)
 class Header:
+    """A response header, its ``$ref`` followed."""
+
     name: str
     required: bool
     at: tuple[Document, tuple]
@@ -40,6 +46,8 @@ class Header:
 
 @dataclass(eq=False)
 class Response:
+    """One response of an operation (by status code)."""
+
     status: str
     at: tuple[Document, tuple]
     content: dict[str, MediaType] = field(default_factory=dict)

@@ -12,6 +12,8 @@ from .parse import MAX_FILE_BYTES, parse_text
 
 @dataclass(eq=False)
 class Document:
+    """One loaded file (or git revision) of a spec: its text, data and walk records."""
+
     path: Path  # absolute; for git revisions a virtual path inside the repository
     display: str  # the name we print (as the user wrote it, or relative to the working folder)
     text: str

@@ -77,6 +77,8 @@ CFN_FN_TAGS = (
 
 @dataclass
 class Parsed:
+    """A parsed text and what the normalising walk recorded for later passes."""
+
     data: Any
     kind: str  # "yaml" or "json"
     refs: list[tuple[tuple, str]] = field(default_factory=list)  # (pointer, $ref value)

@@ -23,6 +23,8 @@ MAX_REMOTE_BYTES = 16 * 1024 * 1024
 
 @dataclass
 class RefProblem:
+    """A ``$ref`` that cannot be followed, reported as a finding of ``rule``."""
+
     document: Document
     pointer: tuple
     rule: str  # lint rule id
@@ -58,6 +60,8 @@ class Reader:
 
 @dataclass
 class Workspace:
+    """The root document and every document its ``$ref``s reach, loaded once each."""
+
     reader: Reader
     root: Document
     allow_remote: bool = False
