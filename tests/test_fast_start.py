@@ -115,3 +115,30 @@ def test_a_run_gives_the_same_output_and_exit_code_either_way(args):
     typer_run = full_app("validate", *args, cwd=ROOT)
     assert (fast_run.returncode, fast_run.stdout, fast_run.stderr) == \
         (typer_run.returncode, typer_run.stdout, typer_run.stderr)
+
+
+def test_a_deferred_module_is_imported_on_first_use(monkeypatch):
+    import importlib
+
+    name = "colorsys"  # a standard module nothing here imports
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    fast.defer_import(name)
+    placeholder = sys.modules[name]
+    held = importlib.import_module(name)  # what `import colorsys` gives a module importing it now
+    assert held is placeholder and "rgb_to_hsv" not in vars(placeholder)
+    assert held.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)  # the first use imports the real module
+    real = sys.modules[name]
+    assert real is not placeholder and real.rgb_to_hsv is held.rgb_to_hsv
+    monkeypatch.delitem(sys.modules, name)
+
+
+def test_a_fast_validate_leaves_inspect_usable(tmp_path):
+    code = ("import sys; from apictl.commands import fast; "
+            "code = fast.run(['validate', 'specs/ecommerce.yaml', '--no-cache', '-q']); "
+            "deferred = type(sys.modules['inspect']).__name__; "
+            "import dataclasses, inspect; "
+            "print(code, deferred, str(dataclasses.inspect.signature(lambda a, b=2: 0)), str(inspect.signature(len)))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "0 _Deferred (a, b=2) (obj, /)"

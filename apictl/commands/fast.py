@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from importlib import import_module
+from types import ModuleType
 
 # command -> module of apictl/commands/ whose run(**arguments) -> exit code does the work (typer-free)
 RUNNERS = {"validate": "validate_run", "lint": "validate_run"}
@@ -91,6 +92,7 @@ def run(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     command, arguments = parsed
+    defer_import("inspect")
     from ..source.errors import InputError
 
     try:
@@ -111,6 +113,35 @@ def run(argv: list[str]) -> int | None:
         sys.stdout = PacifyFlushWrapper(sys.stdout)
         sys.stderr = PacifyFlushWrapper(sys.stderr)
         return 1
+
+
+class _Deferred(ModuleType):
+    """Stands in ``sys.modules`` for a module until an attribute of it is first read; then the real module is
+    imported and this object takes on its namespace, so that the modules holding it keep working."""
+
+    def __getattr__(self, attr: str):
+        real = _load_deferred(self.__name__)
+        self.__dict__.update(real.__dict__)
+        return getattr(real, attr)
+
+
+def _load_deferred(name: str) -> ModuleType:
+    if isinstance(sys.modules.get(name), _Deferred):
+        del sys.modules[name]
+    return import_module(name)
+
+
+def defer_import(name: str) -> None:
+    """Make ``import name`` cheap until the module is really used.
+
+    For ``inspect`` (with ast, dis and tokenize, ~8 ms, about a tenth of a small validate): ``dataclasses``
+    imports it only to write a docstring for a dataclass that has none, and apictl's dataclasses all have
+    one, so a validate run never reads it. (importlib.util.LazyLoader does not help here: the import system
+    reads ``__spec__`` of a module found in ``sys.modules``, which makes a lazy module load at once.)"""
+    if name not in sys.modules:
+        placeholder = _Deferred(name)
+        placeholder.__spec__ = None  # read by the import system: no "_initializing" module
+        sys.modules[name] = placeholder
 
 
 def build_table() -> dict:
