@@ -71,7 +71,7 @@ def _referenced(api, major: str) -> Iterator[Fragment]:
 
 
 def _if_branches(doc: Document, major: str) -> Iterator[Fragment]:
-    if "Fn::If" not in doc.text and "!If" not in doc.text:
+    if not doc.has_if or ("Fn::If" not in doc.text and "!If" not in doc.text):
         return
     stack: list[tuple[tuple, Any]] = [((), doc.data)]
     while stack:

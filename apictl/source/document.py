@@ -26,6 +26,7 @@ class Document:
     value_sites: list[tuple] = field(default_factory=list)
     base_pointer: tuple = ()  # where the OpenAPI document sits inside a template (SAM DefinitionBody)
     raw: bytes | None = field(default=None, repr=False)  # ``text`` as UTF-8 when read from a file (no re-encoding)
+    has_if: bool = True  # False: the walk saw no Fn::If key, so no pass need look for CloudFormation conditions
     _positions: Any = None
 
     def position(self, pointer: tuple) -> tuple[int, int]:
@@ -175,4 +176,4 @@ def load_document(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES, tex
         raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     parsed = parse_text(text, display)
     return Document(path=path, display=display, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs,
-                    extensions=parsed.extensions, value_sites=parsed.value_sites, raw=raw)
+                    extensions=parsed.extensions, value_sites=parsed.value_sites, raw=raw, has_if=parsed.has_if)

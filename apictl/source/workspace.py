@@ -165,7 +165,8 @@ class Workspace:
             self.problems.append(RefProblem(doc, pointer, "ref-target-unreadable", f"$ref '{url}': {exc}"))
             return None
         target = Document(path=Path(url), display=url, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs,
-                          extensions=parsed.extensions, value_sites=parsed.value_sites)
+                          extensions=parsed.extensions, value_sites=parsed.value_sites,
+                          has_if=parsed.has_if)
         self.documents[url] = target
         return target
 
