@@ -24,18 +24,23 @@ def main() -> None:
         sys.stdout.write(f"apictl {__version__}\n")
         return
     gc.disable()
-    from .commands import fast
+    from . import interrupt
 
-    code = fast.run(sys.argv[1:])  # `validate` without importing typer and click
-    if code is None:
+    interrupt.install()  # before the imports: a Ctrl-C while they run is one line too, never a traceback
+    try:
+        from .commands import fast
+
+        fast.run(sys.argv[1:])  # `validate` without importing typer and click; returns if it is not for it
         from .cli import run
 
-        try:
-            run()
-        except SystemExit as exc:
-            code = exc.code
-        else:
-            code = 0
+        run()
+    except SystemExit as exc:
+        code = exc.code
+    except interrupt.Interrupted as exc:
+        sys.stderr.write(exc.one_line() + "\n")
+        code = exc.exit_code
+    else:
+        code = 0
     if code is None or isinstance(code, int):
         try:
             sys.stdout.flush()

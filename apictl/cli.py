@@ -4,16 +4,20 @@ declares it (``--help`` and completion of command names build them all). User er
 stderr and exit code 2."""
 from __future__ import annotations
 
-import sys
 from functools import lru_cache
 from importlib import import_module
 
 import click
 import typer
+import typer.core
 from typer.core import TyperGroup
 
 from . import __version__
-from .source.errors import InputError
+from .guard import run_guarded
+
+# typer 0.15-0.19 escapes "[default: text]" for rich whenever rich is importable, even with rich_markup_mode=None,
+# so help showed a literal "\[default: text]" (fastapi/typer#1058, fix proposed in #1089). apictl never uses rich.
+typer.core.HAS_RICH = False
 
 # command name -> the module of apictl/commands/ whose register() declares it, in the order --help lists them
 COMMAND_MODULES = {
@@ -72,13 +76,6 @@ def main(
 
 
 def run() -> None:
-    try:
-        # one name however it was started (`apictl`, `python -m apictl`): usage lines and the completion
-        # variable (_APICTL_COMPLETE) must not depend on it
-        app(standalone_mode=True, prog_name="apictl")
-    except InputError as exc:
-        sys.stderr.write(exc.one_line() + "\n")
-        sys.exit(2)
-    except KeyboardInterrupt:
-        sys.stderr.write("apictl: interrupted\n")
-        sys.exit(130)
+    # one name however it was started (`apictl`, `python -m apictl`): usage lines and the completion
+    # variable (_APICTL_COMPLETE) must not depend on it
+    run_guarded(lambda: app(standalone_mode=True, prog_name="apictl"))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .source import paths
 from .source.errors import InputError
 
 CONFIG_NAMES = ("apictl.yaml", "apictl.yml", ".apictl.yaml")
@@ -98,18 +99,26 @@ def _existing_prefix(data: Any, keys: tuple) -> tuple:
 
 
 def find_config(start: Path) -> Path | None:
-    start = start.resolve()
+    start = paths.resolve(start)
     for folder in [start, *start.parents]:
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file():
+            if paths.is_file(candidate):
                 return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.apictl" in pyproject.read_text(encoding="utf-8", errors="replace"):
+        if paths.is_file(pyproject) and "[tool.apictl" in _read_loosely(pyproject):
             return pyproject
-        if (folder / ".git").exists():
+        if paths.exists(folder / ".git"):
             break
     return None
+
+
+def _read_loosely(path: Path) -> str:
+    """The text of a file that may hold our settings; an unreadable one holds none."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def load_config(path: str | Path | None = None, start: Path | None = None) -> Config:
@@ -121,8 +130,9 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Co
             return Config()
         path = found
     path = Path(path)
-    if not path.is_file():
-        raise InputError("config file not found", str(path))
+    if not paths.is_file(path):
+        raise InputError("config file not found" if not paths.exists(path) else "config file is not a regular file",
+                         str(path))
     if path.name == "pyproject.toml":
         raw, text = _load_pyproject(path), ""
     else:
@@ -133,10 +143,20 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Co
 def _load_pyproject(path: Path) -> dict:
     import tomllib
 
+    paths.remember_read(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"invalid TOML: {exc}", str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        import re
+
+        where = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
+        message = str(exc)[: where.start()].strip() if where else str(exc)
+        line, column = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
+        raise InputError(f"invalid TOML: {message}", str(path), line, column) from None
+    except UnicodeDecodeError:
+        raise InputError("file is not valid UTF-8", str(path), 1, 1) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {(exc.strerror or str(exc)).lower()}", str(path)) from None
     return data.get("tool", {}).get("apictl", {})
 
 
@@ -155,7 +175,7 @@ def _load_yaml(path: Path) -> tuple[dict, str]:
 
 
 def _interpret(raw: dict, path: Path, text: str) -> Config:
-    cfg = Config(path=path.resolve(), raw=raw, _text=text)
+    cfg = Config(path=paths.resolve(path), raw=raw, _text=text)
     for key in raw:
         if key not in KNOWN_KEYS:
             raise cfg.error(f"unknown config key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})", key)

@@ -170,10 +170,23 @@ def _merge_sarif(parts: list[Path], target: Path) -> None:
         for result in run.get("results", []):
             result["ruleIndex"] = index[result["ruleId"]]
             into.setdefault("results", []).append(result)
+        _merge_invocations(into, run)
     for part in parts:
         part.unlink()
     if merged is not None:
         write_file(target, json.dumps(merged, indent=2) + "\n", what="SARIF")
+
+
+def _merge_invocations(into: dict, run: dict) -> None:
+    """One invocation for the merged run: it failed if any part failed (a spec that could not be read), with
+    every part's notifications, so a failure is never hidden behind a clean first part."""
+    for part in run.get("invocations") or []:
+        merged = into.setdefault("invocations", [{"executionSuccessful": True}])[0]
+        if part.get("executionSuccessful") is False:
+            merged["executionSuccessful"] = False
+        notes = part.get("toolExecutionNotifications") or []
+        if notes:
+            merged.setdefault("toolExecutionNotifications", []).extend(notes)
 
 
 # -- plumbing -----------------------------------------------------------------------------------------------

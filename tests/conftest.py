@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,25 @@ def need_corpus() -> Path:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``full_fault_matrix`` run only when asked for (``pytest -m full_fault_matrix``)."""
+    """Tests marked ``full_fault_matrix`` run only when asked for (``pytest -m full_fault_matrix``); long tests run
+    after every other one (when ``-m`` selects them), so CI's deadline only ever skips them."""
     if "full_fault_matrix" in (config.getoption("markexpr") or ""):
         return
     kept = [item for item in items if item.get_closest_marker("full_fault_matrix") is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
+    items.sort(key=lambda item: item.get_closest_marker("long") is not None)
+
+
+def pytest_runtest_setup(item):
+    """Long tests (``@pytest.mark.long(seconds=N)``, run with ``-m long``) are skipped when APICTL_CI_DEADLINE (a Unix
+    time, set by .ci/run) does not leave them the N seconds they take, so CI stays inside its time limit."""
+    marker = item.get_closest_marker("long")
+    deadline = os.environ.get("APICTL_CI_DEADLINE")
+    if marker is None or not deadline:
+        return
+    needed = float(marker.kwargs.get("seconds", 0))
+    left = float(deadline) - time.time()
+    if needed > left:
+        pytest.skip(f"needs ~{needed:.0f} s; {max(left, 0):.0f} s are left of CI's time budget")

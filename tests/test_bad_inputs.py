@@ -119,6 +119,8 @@ EXPECTED = {
     "json-nan.json": (2, "1:137: error: invalid JSON: NaN is not a JSON value"),
     "json-duplicate-keys.json": (2, "1:75: error: invalid JSON: duplicate key 'paths'"),
     "json-huge-integer.json": (2, "1:84: error: invalid JSON: integer with more than 4,300 digits"),
+    "yaml-huge-integer.yaml": (2, "4:1: error: invalid YAML: integer with more than 4,300 digits"),
+    "yaml-huge-integer-title.yaml": (2, "2:8: error: invalid YAML: integer with more than 4,300 digits"),
     "json-deep-arrays.json": (2, "1:257: error: nesting deeper than 256 levels"),
     "yaml-deep-block-mappings.yaml": (2, "257:257: error: nesting deeper than 256 levels"),
     "yaml-billion-laughs.yaml": (2, "aliases expand to more than 1,000,000 nodes"),

@@ -133,11 +133,17 @@ def test_a_deferred_module_is_imported_on_first_use(monkeypatch):
 
 
 def test_a_fast_validate_leaves_inspect_usable(tmp_path):
-    code = ("import sys; from apictl.commands import fast; "
-            "code = fast.run(['validate', 'specs/ecommerce.yaml', '--no-cache', '-q']); "
-            "deferred = type(sys.modules['inspect']).__name__; "
-            "import dataclasses, inspect; "
-            "print(code, deferred, str(dataclasses.inspect.signature(lambda a, b=2: 0)), str(inspect.signature(len)))")
+    code = "\n".join([
+        "import sys",
+        "from apictl.commands import fast",
+        "try:",
+        "    fast.run(['validate', 'specs/ecommerce.yaml', '--no-cache', '-q'])",
+        "except SystemExit as end:",
+        "    code = end.code",
+        "deferred = type(sys.modules['inspect']).__name__",
+        "import dataclasses, inspect",
+        "print(code, deferred, dataclasses.inspect.signature(lambda a, b=2: 0), inspect.signature(len))",
+    ])
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                             env={"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr

@@ -172,8 +172,12 @@ def test_a_folder_without_specs_is_an_error_not_the_configs_specs(project):
     (project / "apictl.yaml").write_text("specs:\n  - specs/broken.yaml\n")
     (project / "empty" / "nested").mkdir(parents=True)
     result = run_apictl("validate", "empty", "-f", "json", cwd=project)
-    assert result.returncode == 2 and result.stdout == ""
+    assert result.returncode == 2
     assert result.stderr.strip() == "empty: error: no .yaml, .yml or .json files found in the folder(s) given"
+    # the JSON report says so too (issue 11: a failed run never reads as clean), and checked no file
+    report = json.loads(result.stdout)
+    assert report["files"] == [] and report["items"] == [] and report["summary"]["input_errors"] == 1
+    assert report["errors"][0]["message"] == "no .yaml, .yml or .json files found in the folder(s) given"
     configured = run_apictl("validate", "-f", "json", cwd=project)  # no input at all: the config's specs
     files = json.loads(configured.stdout)["files"]
     assert configured.returncode == 1 and len(files) == 1 and files[0].endswith("specs/broken.yaml")

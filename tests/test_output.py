@@ -101,3 +101,75 @@ def test_concurrent_writers_and_reader_never_see_a_partial_file(tmp_path):
     assert errors == []
     assert bad_reads == []
     assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+
+
+# -- folders (SDKs) ----------------------------------------------------------------------------------------------
+from apictl import output  # noqa: E402
+from apictl.output import MANIFEST_NAME, write_tree  # noqa: E402
+
+
+def files_in(folder):
+    return {p.relative_to(folder).as_posix(): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_tree_is_swapped_in_whole_with_a_manifest(tmp_path):
+    out = tmp_path / "sdk"
+    write_tree(out, {"a.txt": "1", "pkg/b.txt": "2"})
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    assert sorted(manifest["files"]) == ["a.txt", "pkg/b.txt"]
+    (out / "mine.txt").write_text("user")
+    (out / "link").symlink_to("mine.txt")
+    write_tree(out, {"a.txt": "3", "c/d.txt": "4"}, force=True)
+    assert files_in(out) == {MANIFEST_NAME: (out / MANIFEST_NAME).read_text(), "a.txt": "3", "c/d.txt": "4",
+                             "link": "user", "mine.txt": "user"}
+    assert (out / "link").is_symlink() and not (out / "pkg").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sdk"]
+
+
+def test_a_failed_tree_write_changes_nothing(tmp_path, monkeypatch):
+    out = tmp_path / "sdk"
+    write_tree(out, {"a.txt": "old"})
+    before = files_in(out)
+    real, calls = output._write_new, []
+
+    def full_disk_on_the_second_file(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(*args)
+
+    monkeypatch.setattr(output, "_write_new", full_disk_on_the_second_file)
+    with pytest.raises(InputError, match="no space left on the device"):
+        write_tree(out, {"a.txt": "new", "b.txt": "new"}, force=True)
+    assert files_in(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sdk"]
+
+
+def test_tree_targets_that_are_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match="working folder"):
+        write_tree(tmp_path, {"a.txt": "1"}, force=True)
+    with pytest.raises(InputError, match="working folder"):
+        write_tree(tmp_path.parent, {"a.txt": "1"}, force=True)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="not a folder"):
+        write_tree(tmp_path / "file", {"a.txt": "1"})
+    for bad in ("../x", "/abs", "a//b", MANIFEST_NAME, "a\\b"):
+        with pytest.raises(InputError):
+            write_tree(tmp_path / "sdk", {bad: "1"})
+    out = tmp_path / "sdk"
+    write_tree(out, {"a.txt": "1"})
+    (out / MANIFEST_NAME).write_text("{broken")
+    with pytest.raises(InputError, match="is not an apictl manifest"):
+        write_tree(out, {"a.txt": "2"}, force=True)
+    assert (out / "a.txt").read_text() == "1"
+
+
+def test_fallback_without_an_atomic_exchange(tmp_path, monkeypatch):
+    """Where renameat2(RENAME_EXCHANGE) is missing, two renames under held-back signals do the swap."""
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    out = tmp_path / "sdk"
+    write_tree(out, {"a.txt": "1"})
+    write_tree(out, {"b.txt": "2"}, force=True)
+    assert set(files_in(out)) == {MANIFEST_NAME, "b.txt"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sdk"]

@@ -126,8 +126,9 @@ def test_sdk_generation_of_a_large_api_shows_a_bar_only_on_a_terminal(tmp_path):
     assert code == 0, terminal
     assert "wrote" in stdout
     assert "Rendering" in terminal and "Writing" in terminal and BAR in terminal
-    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert f"/{len(files)}" in terminal  # counts the files it writes
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*")
+                   if p.is_file() and p.name != ".apictl-manifest.json")
+    assert f"/{len(files)}" in terminal  # counts the files it generates (not the manifest of them)
 
     quiet = run_on_terminal("sdk", str(spec), "--lang", "js", "--out", str(tmp_path / "b"), "--quiet")
     assert quiet[0] == 0 and quiet[2] == ""
@@ -135,14 +136,15 @@ def test_sdk_generation_of_a_large_api_shows_a_bar_only_on_a_terminal(tmp_path):
     assert piped.returncode == 0 and piped.stderr == ""
     # the same SDK whichever way it was made
     for folder in ("b", "c"):
-        other = sorted(p.relative_to(tmp_path / folder) for p in (tmp_path / folder).rglob("*") if p.is_file())
+        other = sorted(p.relative_to(tmp_path / folder) for p in (tmp_path / folder).rglob("*")
+                       if p.is_file() and p.name != ".apictl-manifest.json")
         assert other == files
         assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / folder / f).read_bytes() for f in files)
 
 
 def test_small_sdk_shows_no_bar(tmp_path):
     code, _, terminal = run_on_terminal("sdk", str(ECOMMERCE), "--lang", "js", "--out", str(tmp_path / "sdk"))
-    assert code == 0 and terminal == ""
+    assert code == 0 and all(": note: " in line for line in terminal.splitlines())  # notes only (CORS left out)
 
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}

@@ -1,5 +1,6 @@
-"""The SDK writer creates and resolves each folder once (issue 14) and the Android self-check looks for a
-backslash-u before running its regex: both must refuse exactly what they refused before."""
+"""The SDK writer (a staging folder swapped in whole, issue 11) never writes through or deletes a link it did not
+make, and the Android self-check looks for a backslash-u before running its regex (issue 14): both must refuse
+exactly what they refused before."""
 from __future__ import annotations
 
 import os
@@ -9,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from apictl.sdk.generate import GenerationError, write_files
+from apictl.source.errors import InputError
 from apictl.sdk.targets.android import TARGET as ANDROID
 
 
@@ -21,13 +23,17 @@ def test_files_land_in_their_folders(tmp_path):
 
 
 def test_a_linked_file_pointing_outside_is_refused(tmp_path):
+    """The SDK is staged beside --out and swapped in whole (apictl/output.py): a link the user left in --out is
+    not apictl's to write through or to delete, wherever it points."""
     out, outside = tmp_path / "out", tmp_path / "precious.txt"
     (out / "src").mkdir(parents=True)
     outside.write_text("keep", encoding="utf-8")
     os.symlink(outside, out / "src" / "b.txt")
-    with pytest.raises(GenerationError, match="leaves"):
+    with pytest.raises(InputError, match="not empty"):
         write_files(out, {"src/a.txt": "1", "src/b.txt": "2"})
-    assert outside.read_text(encoding="utf-8") == "keep"
+    with pytest.raises(InputError, match="which apictl did not generate"):
+        write_files(out, {"src/a.txt": "1", "src/b.txt": "2"}, force=True)
+    assert outside.read_text(encoding="utf-8") == "keep" and os.path.islink(out / "src" / "b.txt")
 
 
 def test_a_linked_folder_pointing_outside_is_refused(tmp_path):
@@ -35,19 +41,22 @@ def test_a_linked_folder_pointing_outside_is_refused(tmp_path):
     out.mkdir()
     elsewhere.mkdir()
     os.symlink(elsewhere, out / "src")
-    with pytest.raises(GenerationError, match="leaves"):
-        write_files(out, {"src/a.txt": "1"})
-    with pytest.raises(GenerationError, match="leaves"):
-        write_files(out, {"src/deeper/still/b.txt": "2"})
+    for files in ({"src/a.txt": "1"}, {"src/deeper/still/b.txt": "2"}):
+        with pytest.raises(InputError, match="which apictl did not generate"):
+            write_files(out, files, force=True)
     assert list(elsewhere.iterdir()) == []  # refused before any folder is created there
 
 
-def test_a_link_inside_the_output_is_followed(tmp_path):
+def test_a_link_inside_the_output_is_kept_not_written_through(tmp_path):
     out = tmp_path / "out"
     (out / "real").mkdir(parents=True)
+    (out / "real" / "target.txt").write_text("mine", encoding="utf-8")
     os.symlink(out / "real" / "target.txt", out / "alias.txt")
-    write_files(out, {"alias.txt": "via link"})
-    assert (out / "real" / "target.txt").read_text(encoding="utf-8") == "via link"
+    with pytest.raises(InputError, match="which apictl did not generate"):
+        write_files(out, {"alias.txt": "via link"}, force=True)
+    assert (out / "real" / "target.txt").read_text(encoding="utf-8") == "mine"
+    write_files(out, {"other.txt": "new"}, force=True)  # a link out of the way stays, as it was
+    assert os.path.islink(out / "alias.txt") and (out / "other.txt").read_text(encoding="utf-8") == "new"
 
 
 def android_check(files: dict[str, str]) -> None:

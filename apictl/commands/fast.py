@@ -86,21 +86,26 @@ def _convert(kind: str, value: str):
     return value
 
 
-def run(argv: list[str]) -> int | None:
-    """Run the command the fast way and return its exit code, or None when the full app must run it."""
+def run(argv: list[str]) -> None:
+    """Run the command the fast way, ending as apictl/cli.py run() ends (SystemExit with the exit code), or
+    return when the full app must run it."""
     parsed = parse(argv)
     if parsed is None:
-        return None
+        return
     command, arguments = parsed
     defer_import("inspect")
-    from ..source.errors import InputError
+    from ..guard import run_guarded
 
+    runner = import_module(f".{RUNNERS[command]}", __package__).run
+    run_guarded(lambda: sys.exit(_as_click_would(runner, arguments)))
+
+
+def _as_click_would(runner, arguments: dict) -> int:
+    """The runner's exit code, with what click's standalone mode does around a command: Ctrl-D / a
+    KeyboardInterrupt inside it is "Aborted!" and exit 1, and a closed pipe ends the run quietly with exit 1."""
     try:
-        return import_module(f".{RUNNERS[command]}", __package__).run(**arguments)
-    except InputError as exc:  # as apictl/cli.py run()
-        sys.stderr.write(exc.one_line() + "\n")
-        return 2
-    except (EOFError, KeyboardInterrupt):  # as click's standalone mode
+        return runner(**arguments)
+    except (EOFError, KeyboardInterrupt):
         sys.stderr.write("\nAborted!\n")
         return 1
     except OSError as exc:
@@ -108,7 +113,7 @@ def run(argv: list[str]) -> int | None:
 
         if exc.errno != errno.EPIPE:
             raise
-        from click.utils import PacifyFlushWrapper  # a closed pipe: exit 1 quietly, as click does
+        from click.utils import PacifyFlushWrapper
 
         sys.stdout = PacifyFlushWrapper(sys.stdout)
         sys.stderr = PacifyFlushWrapper(sys.stderr)

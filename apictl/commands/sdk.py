@@ -25,6 +25,9 @@ def sdk(
                                             autocompletion=complete.api_types),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown on a terminal from "
                                f"{SDK_OPERATIONS} operations)."),
+    include_cors: bool = typer.Option(False, "--include-cors", help="Keep CORS preflight operations (OPTIONS "
+                                      "answered by a mock integration); clients never call them, so they are left "
+                                      "out by default."),
     max_file_size: int = max_file_size_option(),
 ) -> None:
     """Generate a client SDK from a spec.
@@ -44,16 +47,18 @@ def sdk(
     load_target(lang)
     sources = open_spec(spec, max_bytes=max_file_bytes(max_file_size))
     if not sources:
-        raise InputError("no API found in this template", spec)
+        raise InputError("no API found in this template", spec, 1, 1)
     if len(sources) > 1:
-        raise InputError(f"{len(sources)} APIs in this template; SDKs are made from one spec at a time", spec)
+        raise InputError(f"{len(sources)} APIs in this template; SDKs are made from one spec at a time", spec, 1, 1)
     source = sources[0]
     api = build_api(source.workspace, api_type)
     result = generate(api, GenerateOptions(lang=lang, out=out, name=name, templates=templates, force=force,
-                                             progress=not quiet))
+                                           progress=not quiet, include_cors=include_cors))
+    from ..printable import printable
+
     for note in result.notes:
-        sys.stderr.write(f"{source.label}: note: {note}\n")
-    typer.echo(f"wrote {len(result.files)} files to {out}")
+        sys.stderr.write(printable(f"{source.label}: note: {note}") + "\n")
+    typer.echo(printable(f"wrote {len(result.files)} files to {out}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..options import MAX_FILE_SIZE_MIB, check_choice, max_file_bytes, use_color
-from ..output import emit
+from ..output import emit, refuse_inputs
 from ..config import Config, load_config
 from ..model.api import Api, build_api
-from ..report import FORMATS, Report, ReportItem, RuleInfo, render
+from ..report import FORMATS, Report, ReportItem, RuleInfo, emit_failure, render
 from ..source import SpecSource, format_pointer, open_spec
 from ..source.errors import InputError
 from .checks import CHECKS, FORMER_IDS, LEVEL_RANK, REPORT_LEVEL, Change, load_all_checks, run_all
@@ -77,6 +77,9 @@ class Side:
     stage: object | None = None
     sources: list[SpecSource] = field(default_factory=list)
 
+    def files(self) -> list[Path]:
+        return [path for source in self.sources for path in source.local_files()]
+
 
 def _level_option(value: str, option: str) -> str:
     level = LEVEL_WORDS.get(value.lower())
@@ -119,12 +122,9 @@ def read_ignore_file(path: Path) -> list[IgnoreRule]:
 
 
 def _lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise InputError("file not found", str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read file: {exc}", str(path)) from None
+    from ..source.document import read_text
+
+    return read_text(path, str(path), 16 * 1024 * 1024).splitlines()  # bounded, regular files only, one-line errors
 
 
 def _resolve(spec: str, other: str | None, config_holder: list, opts: DiffOptions) -> Side:
@@ -145,7 +145,7 @@ def _resolve(spec: str, other: str | None, config_holder: list, opts: DiffOption
             spec = f"git:{rev}:{other}"
     sources = open_spec(spec, allow_remote=opts.allow_remote, max_bytes=max_file_bytes(opts.max_file_size))
     if not sources:
-        raise InputError("no API found in this file", spec)
+        raise InputError("no API found in this file", spec, 1, 1)
     return Side(spec, stage, sources)
 
 
@@ -190,6 +190,17 @@ def run_diff(opts: DiffOptions) -> int:
         if days < 0:
             raise InputError(f"{option} must be 0 (no policy) or a positive number of days, not {days}")
     policy = Policy(opts.deprecation_days_stable, opts.deprecation_days_beta)
+    if opts.output is not None:  # before any work: the report must never replace a file it reads
+        refuse_inputs(opts.output, [opts.base, opts.revision, opts.config, opts.severity_file, opts.ignore_file])
+    try:
+        return _diff(opts, fail_on, min_level, policy)
+    except InputError as exc:
+        title = f"apictl diff {opts.base} {opts.revision}" if opts.base and opts.revision else ""
+        emit_failure("diff", exc, opts.format, opts.output, color=use_color(opts.no_color), title=title)
+        raise
+
+
+def _diff(opts: DiffOptions, fail_on: str, min_level: str, policy: Policy) -> int:
     load_all_checks()
     severity = read_severity_file(opts.severity_file) if opts.severity_file else {}
     ignores = read_ignore_file(opts.ignore_file) if opts.ignore_file else []
@@ -234,7 +245,8 @@ def run_diff(opts: DiffOptions) -> int:
     report = Report(tool="diff", items=items, files=files, title=title,
                     rules={c.id: RuleInfo(c.id, REPORT_LEVEL[c.level], c.summary) for c in CHECKS.values()
                            if c.id in reported})
-    emit(render(report, opts.format, color=use_color(opts.no_color)), opts.output)
+    read = [*base.files(), *rev.files(), opts.severity_file, opts.ignore_file, *(c.path for c in holder)]
+    emit(render(report, opts.format, color=use_color(opts.no_color)), opts.output, inputs=read)
     threshold = LEVEL_RANK[fail_on]
     return 1 if any(LEVEL_RANK[i.extra["level_name"]] >= threshold for i in items) else 0
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..config import Config
 from ..model import Api, build_api
+from ..output import write_file
 from ..source import SpecSource, format_pointer
 from ..source.document import Document
 from .findings import Finding, clip_values
@@ -176,22 +177,31 @@ def fingerprint_of(rule: str, file: str, pointer: str, message: str) -> str:
 def read_baseline(path: Path) -> set[str]:
     import json
 
+    from ..source import paths
+    from ..source.document import read_text
     from ..source.errors import InputError
 
+    if not paths.exists(path):
+        raise InputError("baseline file not found (create it with --write-baseline)", str(path))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("baseline file not found (create it with --write-baseline)", str(path)) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"baseline is not valid JSON: {exc}", str(path)) from None
+        # bounded, regular files only (a baseline of /dev/zero or a FIFO would never end); remembered as an input
+        data = json.loads(read_text(path, str(path)))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"baseline is not valid JSON: {exc.msg}", str(path), exc.lineno, exc.colno) from None
+    except UnicodeDecodeError:
+        raise InputError("baseline is not valid UTF-8", str(path), 1, 1) from None
+    except RecursionError:
+        raise InputError("baseline nests too deeply", str(path), 1, 1) from None
+    except OSError as exc:
+        raise InputError(f"cannot read baseline: {(exc.strerror or str(exc)).lower()}", str(path)) from None
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise InputError("baseline must be an object with a 'findings' list", str(path))
     return {e["fingerprint"] for e in entries if isinstance(e, dict) and isinstance(e.get("fingerprint"), str)}
 
 
-def write_baseline(path: Path, items: list) -> None:
-    """Record ``items`` (report.ReportItem: the findings as reported) as the baseline."""
+def write_baseline(path: Path, items: list, inputs=()) -> None:
+    """Record ``items`` (report.ReportItem: the findings as reported) as the baseline (never over an input)."""
     import json
 
     entries = sorted(
@@ -199,4 +209,5 @@ def write_baseline(path: Path, items: list) -> None:
           "pointer": i.pointer, "message": i.message} for i in items),
         key=lambda e: (e["file"], e["pointer"], e["rule"], e["message"]),
     )
-    path.write_text(json.dumps({"version": 1, "findings": entries}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_file(path, json.dumps({"version": 1, "findings": entries}, indent=2, ensure_ascii=False) + "\n",
+               what="baseline", inputs=inputs, option="--baseline")

@@ -35,6 +35,7 @@ class FileResult:
     api_types: list[str] = field(default_factory=list)  # "<label>: REST API (reason)", one per API
     items: list[ReportItem] = field(default_factory=list)  # the findings, sorted as lint sorts them
     suppressed: int = 0
+    files_read: list[str] = field(default_factory=list)  # local files of its APIs ($refs too): never an output
 
     def input_errors(self) -> list[InputError]:
         return [InputError(*fields) for fields in self.errors]
@@ -87,6 +88,7 @@ def check_file(task: tuple[str, bool]) -> FileResult:
                             "AWS::ApiGateway::RestApi or AWS::ApiGatewayV2::Api with a body or a local DefinitionUri)")
     options = LintOptions(api_type=settings.api_type, params=settings.params)
     for source in sources:
+        result.files_read.extend(str(path) for path in source.local_files())
         linted = lint_source(source, settings.config, options, set(settings.baseline))
         result.items.extend(finding_item(f) for f in linted.findings)
         result.suppressed += linted.suppressed
@@ -116,8 +118,10 @@ def cacheable(name: str, settings: FileSettings) -> Path | None:
     content the cache cannot check)."""
     if name.startswith("git:") or settings.allow_remote:
         return None
+    from ..source import paths
+
     path = Path(name)
-    return path if path.is_file() else None
+    return path if paths.is_file(path) else None  # (pathlib's is_file raises on a name too long)
 
 
 def settings_key(settings: FileSettings) -> dict[str, Any]:

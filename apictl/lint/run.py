@@ -8,11 +8,13 @@ from pathlib import Path
 from ..cache import CACHE_FOLDER, MAX_BYTES as MAX_CACHED_BYTES, ResultCache
 from ..config import Config, check_rule_ids, load_config
 from ..options import MAX_FILE_SIZE_MIB, check_choice, max_file_bytes, parse_params, use_color
-from ..output import emit
+from ..output import emit, refuse_inputs
+from ..printable import printable
 from ..parallel import default_jobs, map_in_order
 from ..progress import VALIDATE_FILES, progress as progress_bar
-from ..report import FORMATS, Report, RuleInfo, render
+from ..report import FORMATS, Report, ReportError, RuleInfo, emit_failure, render
 from ..shard import parse_shard, shard
+from ..source import paths
 from ..source.errors import InputError
 from .engine import read_baseline, write_baseline
 from .file_check import FileResult, FileSettings, cacheable, check_file, set_settings, settings_key
@@ -51,9 +53,21 @@ def run_validate(opts: ValidateOptions) -> int:
     check_choice(opts.api_type, ("rest", "http"), "--api-type")
     if opts.jobs < 0:
         raise InputError("--jobs must be 0 (every CPU) or more")
+    if opts.output is not None:  # before any work: the report must never replace a file it reads
+        refuse_inputs(opts.output, [*opts.files, opts.config, opts.baseline])
+    try:
+        return _validate(opts)
+    except InputError as exc:  # the report says so too, in its format: a CI dashboard reads the file, not stderr
+        emit_failure("lint", exc, opts.format, opts.output, color=use_color(opts.no_color))
+        raise
+
+
+def _validate(opts: ValidateOptions) -> int:
     shard_k_n = parse_shard(opts.shard) if opts.shard else None
     first = Path(opts.files[0]).parent if opts.files and not opts.files[0].startswith("git:") else Path.cwd()
     config = load_config(opts.config, start=first)
+    if opts.output is not None:  # the config found by search is an input too: refused before any work (or cache)
+        refuse_inputs(opts.output, [config.path])
     if config.rules or opts.format == "sarif":  # otherwise only the rule families each document needs are loaded
         load_all_rules()
         check_rule_ids(config, set(RULES) | set(RETIRED))
@@ -87,10 +101,13 @@ def run_validate(opts: ValidateOptions) -> int:
     for exc in input_errors:
         sys.stderr.write(exc.one_line() + "\n")
 
+    baseline_read = not opts.write_baseline and (opts.baseline or config.baseline)
+    read = [config.path, baseline_path if baseline_read else None, *opts.files,  # no output may replace a file read
+            *(name for r in file_results for name in r.files_read)]
     items = [item for r in file_results for item in r.items]
     if opts.write_baseline:
-        write_baseline(baseline_path, items)
-        sys.stderr.write(f"wrote {len(items)} finding(s) to {baseline_path}\n")
+        write_baseline(baseline_path, items, inputs=read)
+        sys.stderr.write(f"wrote {len(items)} finding(s) to {printable(str(baseline_path))}\n")
         return 2 if input_errors else 0
 
     notes = [note for r in file_results for note in r.notes]
@@ -98,8 +115,9 @@ def run_validate(opts: ValidateOptions) -> int:
         notes = [note for r in file_results for note in (*r.notes, *r.api_types)]
     report = Report(tool="lint", items=items, files=[r.name for r in file_results if r.checked],
                     rules={r.id: RuleInfo(r.id, r.level, r.summary, r.fix) for r in RULES.values()},
-                    notes=notes if opts.format == "text" else [])
-    emit(render(report, opts.format, color=use_color(opts.no_color)), opts.output)
+                    notes=notes if opts.format == "text" else [],
+                    errors=[ReportError.from_exception(exc) for exc in input_errors])
+    emit(render(report, opts.format, color=use_color(opts.no_color)), opts.output, inputs=read)
     if input_errors:
         return 2
     threshold = LEVEL_RANK[opts.fail_on or config.fail_on or "error"]
@@ -172,7 +190,7 @@ def expand_inputs(names: list[str], only_openapi: bool) -> list[tuple[str, bool]
     tasks: list[tuple[str, bool]] = []
     for name in names:
         path = Path(name)
-        if name.startswith("git:") or not path.is_dir():
+        if name.startswith("git:") or not paths.is_dir(path):  # (pathlib raises on a name too long)
             tasks.append((name, only_openapi))
             continue
         for found in sorted(_spec_files(path)):

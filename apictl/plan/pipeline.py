@@ -21,6 +21,10 @@ class Desired:
     api: Api
     graph: ResourceGraph
 
+    def files(self) -> list[Path]:
+        """Every file this run read (config and spec): no output may replace one of them."""
+        return [p for p in (self.config.path, *self.source.local_files()) if p is not None]
+
     def position(self, origin: tuple) -> tuple[str, int, int]:
         """(file, line, column) of a resource's origin, for reports."""
         if origin and origin[0] == "spec":
@@ -42,8 +46,11 @@ def load_desired(stage_name: str, config_path: Path | None = None, max_bytes: in
     workspace = source.workspace
     if len(workspace.documents) > 1:
         others = sorted(d.display for d in workspace.documents.values() if d is not workspace.root)
+        root = workspace.root
+        first = next((pointer for pointer, ref in root.refs if not ref.startswith("#")), ())
+        line, column = root.position(first)
         raise InputError(f"the spec $refs other files ({', '.join(others)}); API Gateway imports one document: "
-                         "bundle it into one file first", workspace.root.display)
+                         "bundle it into one file first", root.display, line, column)
     if workspace.problems:
         problem = workspace.problems[0]
         line, column = problem.document.position(problem.pointer)

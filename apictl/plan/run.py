@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..options import MAX_FILE_SIZE_MIB, check_choice, max_file_bytes
-from ..output import emit, write_file
+from ..output import emit, refuse_inputs, write_file
+from ..printable import printable
+from ..source import paths
 from ..source.errors import InputError
 from .pipeline import Desired, load_desired
 
@@ -83,34 +85,56 @@ def run_plan(opts: PlanOptions) -> int:
 
     from .plan import make_plan
     from .state import state_from_graph
-    from .state.store import load, save
+    from .state.store import is_remote, load, save
 
     check_choice(opts.format, PLAN_FORMATS, "--format")
     if opts.write_state and opts.state is None:
         raise InputError("--write-state needs --state FILE (where to write it)")
     timeout = lock_seconds(opts)
-    desired = load_desired(need_stage(opts.stage), opts.config, max_file_bytes(opts.max_file_size))
-    store = plan_store(desired, opts)
+    stage = need_stage(opts.stage)
+    local_state = None if opts.state is None or is_remote(opts.state) else Path(opts.state)
+    if opts.output is not None:  # before any work: the plan must never replace a file it reads
+        refuse_inputs(opts.output, [opts.config, local_state])
+        if local_state is not None and paths.resolve(opts.output) == paths.resolve(local_state):
+            raise InputError("--output and --state name the same file; refusing to write both to it", str(opts.output))
+    try:
+        desired = load_desired(stage, opts.config, max_file_bytes(opts.max_file_size))
+        store = plan_store(desired, opts)
+    except InputError as exc:
+        _report_failure(exc, opts)
+        raise
     locking = store.lock("plan --write-state", timeout) if store is not None and opts.write_state else nullcontext()
     with locking:
-        state = load(store, desired.graph) if store is not None else None
-        if state is None and store is not None and opts.state is not None and not opts.write_state:
-            raise InputError("state file not found (start one with `apictl plan --stage NAME --state FILE "
-                             "--write-state`)", store.label)
+        try:
+            state = load(store, desired.graph) if store is not None else None
+            if state is None and store is not None and opts.state is not None and not opts.write_state:
+                raise InputError("state file not found (start one with `apictl plan --stage NAME --state FILE "
+                                 "--write-state`)", store.label)
+        except InputError as exc:
+            _report_failure(exc, opts)
+            raise
         drift: list = []
         if opts.refresh:
             state, drift = refresh_state(desired, state, opts)
         plan = make_plan(desired.graph, state, drift, refreshed=opts.refresh)
         label = store.label if state is not None and store is not None else None
-        emit(format_plan(plan, desired, label, opts.format), opts.output)
+        emit(format_plan(plan, desired, label, opts.format), opts.output, inputs=[*desired.files(), local_state])
         if opts.write_state and store is not None:
             written = state_from_graph(desired.graph, _physical_ids(state))
             written.serial = state.serial if state is not None else 0
             save(store, written)
-            sys.stderr.write(f"wrote the planned state ({len(desired.graph.resources)} resources) to {store.label}\n")
+            sys.stderr.write(printable(f"wrote the planned state ({len(desired.graph.resources)} resources) to "
+                                       f"{store.label}") + "\n")
     if opts.detailed_exitcode:
         return 2 if plan.has_changes else 0
     return 0
+
+
+def _report_failure(exc: InputError, opts: PlanOptions) -> None:
+    """The plan report of a run an input error stopped (JSON, markdown: the failure shows where the report goes)."""
+    from ..report import emit_failure
+
+    emit_failure("plan", exc, opts.format, opts.output)
 
 
 def refresh_state(desired: Desired, state: State | None, opts: StateOptions) -> tuple[State | None, list]:
@@ -146,7 +170,7 @@ def format_plan(plan: Plan, desired: Desired, state_label: str | None, fmt: str)
     from .render import plan_report, render_text
 
     if fmt == "text":
-        return render_text(plan, desired, state_label)
+        return printable(render_text(plan, desired, state_label), keep="\n")  # spec text cannot garble a terminal
     return render(plan_report(plan, desired, state_label), fmt)
 
 
@@ -182,11 +206,16 @@ def run_export(opts: ExportOptions) -> int:
         if not re.match(r"^[A-Za-z0-9_-]+$", stage):
             raise InputError(f"stage '{stage}' cannot name a file; use --out")
         targets = [opts.out_dir / EXPORT_FILE_NAMES[fmt].format(stage=stage) for fmt in formats]
+    option = "--out-dir" if opts.out_dir is not None else "--out"
     for target in targets:
-        if target is not None and target.exists() and not opts.force:
+        if target is None:
+            continue
+        refuse_inputs(target, [opts.config], option)  # before any work; the spec is checked once it is read
+        if paths.exists(target) and not opts.force:
             raise InputError("output file exists; pass --force to overwrite it", str(target))
     desired = load_desired(stage, opts.config, max_file_bytes(opts.max_file_size))
     texts = [export_text(desired, fmt) for fmt in formats]  # all built before anything is written
+    read = desired.files()
     for fmt, text, target in zip(formats, texts, targets):
         size = len(text.encode())  # bytes in the file: measured once (a template can be several MB)
         note = size_note(size, fmt) if fmt != "terraform" else None
@@ -195,8 +224,8 @@ def run_export(opts: ExportOptions) -> int:
         if target is None:
             emit(text, None)
         else:
-            write_file(target, text, replace=opts.force, what=f"{fmt} export")
-            sys.stderr.write(f"wrote {fmt} ({size:,} bytes) to {target}\n")
+            write_file(target, text, replace=opts.force, what=f"{fmt} export", inputs=read, option=option)
+            sys.stderr.write(printable(f"wrote {fmt} ({size:,} bytes) to {target}") + "\n")
     return 0
 
 

@@ -1,6 +1,12 @@
-"""GitHub Actions workflow commands: one annotation per item."""
+"""GitHub Actions workflow commands: one annotation per item, and an ``::error`` per input that could not be
+processed (so a failed run shows on the pull request, not only in the log).
+
+Control and bidi characters are escaped (:func:`apictl.printable.printable`): a NUL or an escape
+sequence in a spec must not reach the runner's command parser or the log. Line breaks are kept for
+the command encoding (``%0A``), which is how GitHub shows multi-line messages."""
 from __future__ import annotations
 
+from ..printable import printable
 from .item import Report, ReportItem, operations
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -8,11 +14,15 @@ _OPERATIONS_IN_TITLE = 3
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _file(name: str) -> str:
+    return name.split(":", 2)[-1] if name.startswith("git:") else name
 
 
 def _title(item: ReportItem) -> str:
@@ -27,8 +37,16 @@ def _title(item: ReportItem) -> str:
 
 def render(report: Report) -> str:
     lines = []
+    for error in report.errors:
+        props = [f"file={_escape_property(_file(error.file))}"] if error.file else []
+        if error.line is not None:
+            props.append(f"line={error.line}")
+            if error.column is not None:
+                props.append(f"col={error.column}")
+        props.append("title=input-error")
+        lines.append(f"::error {','.join(props)}::{_escape_data(error.message)}")
     for item in report.items:
-        file = item.file.split(":", 2)[-1] if item.file.startswith("git:") else item.file
+        file = _file(item.file)
         props = f"file={_escape_property(file)},line={item.line},col={item.column},title={_escape_property(_title(item))}"
         ops = operations(item)
         message = f"{', '.join(ops)}: {item.message}" if len(ops) > _OPERATIONS_IN_TITLE else item.message

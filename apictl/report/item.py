@@ -29,6 +29,33 @@ def operations(item: ReportItem) -> list[str]:
 
 
 @dataclass
+class ReportError:
+    """An input the command could not process (a file that does not parse, a missing file...): the run
+    failed, and every format says so (text and github an error line, JSON an ``errors`` entry, SARIF
+    ``executionSuccessful: false``, JUnit an error test case)."""
+
+    message: str
+    file: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    @classmethod
+    def from_exception(cls, exc) -> "ReportError":
+        """From an :class:`apictl.source.errors.InputError` (read by attribute: report stays below source)."""
+        return cls(getattr(exc, "message", str(exc)), getattr(exc, "file", None) or "",
+                   getattr(exc, "line", None), getattr(exc, "column", None))
+
+    def where(self) -> str:
+        """``file:line:col`` (or as much of it as is known), as in the one-line errors on stderr."""
+        where = self.file or "apictl"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+
+@dataclass
 class RuleInfo:
     """What a report says about a rule (SARIF rule metadata)."""
 
@@ -49,6 +76,7 @@ class Report:
     title: str = ""
     notes: list[str] = field(default_factory=list)  # lines printed before the items in text output
     meta: dict = field(default_factory=dict)  # command-specific summary, under the `kind` key in JSON (plan)
+    errors: list[ReportError] = field(default_factory=list)  # inputs that could not be processed
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}

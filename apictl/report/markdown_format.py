@@ -1,6 +1,9 @@
-"""Markdown: a changelog for diffs, a table for findings and plans."""
+"""Markdown: a changelog for diffs, a table for findings and plans; inputs that could not be processed
+come first, under "Input errors". Control and bidi characters are escaped (they would otherwise reach
+the rendered page or the raw file unseen)."""
 from __future__ import annotations
 
+from ..printable import printable
 from .item import LEVEL_ORDER, Report, operations
 
 _HEADINGS = {
@@ -11,11 +14,23 @@ _HEADINGS = {
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return printable(text.replace("\n", " ")).replace("|", "\\|")
 
 
 def render(report: Report) -> str:
-    lines = [f"# {report.title or 'apictl ' + report.tool}", ""]
+    lines = [f"# {_cell(report.title or 'apictl ' + report.tool)}", ""]
+    if report.errors:
+        lines.append(f"## Input errors ({len(report.errors)})")
+        lines.append("")
+        lines.append("The run failed: these inputs could not be processed.")
+        lines.append("")
+        lines.append("| where | message |")
+        lines.append("| --- | --- |")
+        for e in report.errors:
+            lines.append(f"| `{_cell(e.where())}` | {_cell(e.message)} |")
+        lines.append("")
+        if not report.items:
+            return "\n".join(lines)
     if not report.items:
         lines.append("No changes." if report.tool == "diff" else "Nothing to report.")
         return "\n".join(lines) + "\n"

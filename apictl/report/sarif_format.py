@@ -1,4 +1,8 @@
-"""SARIF 2.1.0, as GitHub code scanning and IDEs read it."""
+"""SARIF 2.1.0, as GitHub code scanning and IDEs read it.
+
+Every run carries one invocation: ``executionSuccessful`` is false when an input could not be
+processed, and each such input is a ``toolExecutionNotifications`` entry with its position (SARIF
+2.1.0 section 3.20.21), so that a scan that read nothing never looks like a clean scan."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,12 +17,39 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 def _uri(file: str) -> str:
     """A URI reference (RFC 3986): relative paths percent-encoded ('#', ' ', non-ASCII), absolute ones file:."""
+    if file.startswith("git:"):
+        file = file.split(":", 2)[-1]
+    elif Path(file).is_absolute():
+        return "file://" + _quote(Path(file).as_posix())
+    return _quote(Path(file).as_posix())
+
+
+def _quote(path: str) -> str:
+    """Percent-encoded; a file name that is not UTF-8 (undecodable bytes kept as surrogates) keeps its bytes."""
     from urllib.parse import quote
 
-    if file.startswith("git:"):
-        return quote(file.split(":", 2)[-1], safe="/")
-    p = Path(file)
-    return quote(p.as_posix(), safe="/") if not p.is_absolute() else p.as_uri()
+    try:
+        return quote(path, safe="/", errors="surrogateescape")
+    except UnicodeEncodeError:
+        return quote(path, safe="/", errors="backslashreplace")
+
+
+def _location(file: str, line: int | None, column: int | None) -> dict:
+    physical: dict = {"artifactLocation": {"uri": _uri(file)}}
+    if line is not None:
+        physical["region"] = {"startLine": max(1, line), "startColumn": max(1, column or 1)}
+    return {"physicalLocation": physical}
+
+
+def _invocation(report: Report) -> dict:
+    invocation: dict = {"executionSuccessful": not report.errors}
+    if report.errors:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": e.message},
+             **({"locations": [_location(e.file, e.line, e.column)]} if e.file else {})}
+            for e in report.errors
+        ]
+    return invocation
 
 
 def render(report: Report) -> str:
@@ -41,12 +72,7 @@ def render(report: Report) -> str:
             "ruleIndex": index[item.id],
             "level": _LEVEL.get(item.level, "warning"),
             "message": {"text": item.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(item.file)},
-                    "region": {"startLine": max(1, item.line), "startColumn": max(1, item.column)},
-                },
-            }],
+            "locations": [_location(item.file, item.line, item.column)],
         }
         if item.pointer:
             result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": item.pointer, "kind": "member"}]
@@ -64,6 +90,7 @@ def render(report: Report) -> str:
                 "informationUri": "https://github.com/apictl/apictl",
                 "rules": rules,
             }},
+            "invocations": [_invocation(report)],
             "results": results,
         }],
     }

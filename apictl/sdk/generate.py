@@ -29,7 +29,9 @@ The environment uses ``StrictUndefined`` and no autoescape; printing a spec stri
 (:class:`apictl.sdk.model.SpecText`) without an escape filter raises at render time.
 
 Writing: ``--out`` must be empty (or ``--force``); every path is checked to stay inside ``--out``; files are
-written with ``\\n`` line ends in sorted order, so the same spec always gives byte-identical output.
+written with ``\\n`` line ends, so the same spec always gives byte-identical output. The SDK is written into a
+staging folder beside ``--out`` and swapped in whole, with a manifest of the generated files that ``--force``
+uses to replace exactly those (:func:`apictl.output.write_tree`).
 """
 from __future__ import annotations
 
@@ -44,9 +46,11 @@ from typing import Any, Callable
 
 import jinja2
 
+from ..output import NAME_MAX, check_folder_target, long_names, write_tree
 from ..progress import SDK_OPERATIONS, Tracker, progress
 from ..source.errors import InputError
-from .model import SdkApi, SpecText, TypeRef, build_sdk_model
+from ..source.workspace import parse_pointer
+from .model import Model, SdkApi, SpecText, TypeRef, build_sdk_model
 from .naming import ESCAPERS, LanguageNaming, Scope
 
 TEMPLATES_ROOT = Path(__file__).resolve().parent.parent / "sdk_templates"
@@ -104,10 +108,25 @@ def assign_names(sdk: SdkApi, naming: LanguageNaming) -> list[str]:
     types = Scope(reserved=naming.keywords | naming.type_reserved)
     for model in sdk.models:
         model.name = types.claim(naming.type_name(model.raw_name))
-    for model in sdk.models:
+    joiner = "_" if naming.member_case == "snake" else ""
+    done: set[int] = set()
+
+    def name_properties(model: Model) -> None:
+        """Own properties get names free of the names inherited through allOf (bases are named first)."""
+        if id(model) in done:
+            return
+        done.add(id(model))
+        for base in model.bases:
+            if base.model is not None:
+                name_properties(base.model)
+        own = {id(p) for p in model.properties}
         scope = Scope(reserved=naming.property_reserved)
+        scope.taken |= {p.name.lower() for p in model.all_properties if id(p) not in own and p.name}
         for prop in model.properties:
-            prop.name = scope.claim(naming.property_name(prop.wire_name), "_" if naming.member_case == "snake" else "")
+            prop.name = scope.claim(naming.property_name(prop.wire_name), joiner)
+
+    for model in sdk.models:
+        name_properties(model)
         values = Scope()
         for value in model.values:
             value.name = values.claim(naming.enum_name(value.value), "_")
@@ -211,38 +230,46 @@ def safe_relative_path(path: str) -> str:
 
 
 def check_out_dir(out: Path, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise InputError("--out exists and is not a folder", str(out))
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise InputError("--out is not empty; choose an empty folder or pass --force to overwrite", str(out))
+    """Before any work: ``--out`` can take the SDK (see :func:`apictl.output.check_folder_target`)."""
+    check_folder_target(out, force)
 
 
-def write_files(out: Path, files: dict[str, str], tracker: Tracker | None = None) -> list[Path]:
-    root = out.resolve()
-    written = []
+def write_files(out: Path, files: dict[str, str], force: bool = False, tracker: Tracker | None = None) -> list[Path]:
+    """Swap the SDK into ``out`` whole (:func:`apictl.output.write_tree`: staging folder, manifest, atomic swap)."""
     tracker = tracker or Tracker()
     tracker.phase("Writing", len(files))
-    folders: dict[str, Path] = {}  # each folder is resolved, checked and created once, not once per file
-    for rel in sorted(files):
-        tracker.advance(0, rel)
-        parent, _, name = safe_relative_path(rel).rpartition("/")
-        folder = folders.get(parent)
-        if folder is None:
-            folder = (root / parent).resolve()
-            if folder != root and root not in folder.parents:  # checked before anything is created
-                raise GenerationError(f"output path {rel!r} leaves {out}")
-            folder.mkdir(parents=True, exist_ok=True)
-            folders[parent] = folder
-        resolved = folder / name
-        if os.path.islink(resolved):  # a link left in --out by an earlier run: follow it only inside the root
-            resolved = resolved.resolve()
-            if root not in resolved.parents:
-                raise GenerationError(f"output path {rel!r} leaves {out}")
-        with open(resolved, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(files[rel])
-        written.append(resolved)
-        tracker.advance()
-    return written
+    return write_tree(out, {safe_relative_path(rel): text for rel, text in files.items()}, force=force,
+                      on_file=lambda rel: tracker.advance(1, rel))
+
+
+def check_file_names(api: Any, sdk: SdkApi, files: dict[str, str], out: Path) -> None:
+    """A model name too long for a file name (Swift and Java have a file per model) is the schema's error."""
+    too_long = long_names(files)
+    if not too_long:
+        return
+    path = too_long[0]
+    stem = path.rsplit("/", 1)[-1].split(".", 1)[0]
+    for model in sdk.models:
+        if model.name == stem:
+            document, pointer = schema_location(api, model.key)
+            line, column = document.position(pointer)
+            raise InputError(f"schema name too long for a file name: the {target_label(path)} file {stem[:40]}... "
+                             f"would be {len(os.fsencode(path.rsplit('/', 1)[-1]))} bytes (the limit is "
+                             f"{NAME_MAX}); shorten the name", document.display, line, column)
+    raise InputError(f"file name too long: {path[:80]}...", str(out))
+
+
+def schema_location(api: Any, key: str) -> tuple[Any, tuple]:
+    """The document and pointer of a model's schema, from its key ``<document display>#<pointer>``."""
+    for document in api.workspace.documents.values():
+        if key.startswith(document.display + "#"):
+            return document, parse_pointer(key[len(document.display) + 1:]) or ()
+    return api.document, ()
+
+
+def target_label(path: str) -> str:
+    return {"swift": "Swift", "java": "Java", "py": "Python", "js": "JavaScript", "ts": "TypeScript"}.get(
+        path.rsplit(".", 1)[-1], "generated")
 
 
 @dataclass
@@ -253,6 +280,7 @@ class GenerateOptions:
     templates: Path | None = None
     force: bool = False
     progress: bool = False  # a bar on a terminal (apictl/progress.py) for APIs of SDK_OPERATIONS or more
+    include_cors: bool = False  # keep CORS preflight operations (OPTIONS with a mock integration)
 
 
 @dataclass
@@ -270,12 +298,17 @@ def generate(api: Any, options: GenerateOptions) -> GenerateResult:
     show = options.progress and len(api.operations) >= SDK_OPERATIONS
     with progress(f"{options.lang} SDK", None, enabled=show) as tracker:
         tracker.phase(f"Modelling {len(api.operations)} operations", None)
-        sdk = build_sdk_model(api)
+        sdk = build_sdk_model(api, options.include_cors)
         notes = list(sdk.notes) + assign_names(sdk, target.naming)
         settings = target.settings(sdk, options.name)
-        files = render(sdk, target, settings, options.templates, tracker)
-        options.out.mkdir(parents=True, exist_ok=True)
-        return GenerateResult(write_files(options.out, files, tracker), notes)
+        try:
+            files = render(sdk, target, settings, options.templates, tracker)
+        except GenerationError as exc:
+            if exc.file is None:  # e.g. generated code the language's own parser refuses: the spec is the input to fix
+                exc.file, exc.line, exc.column = api.document.display, 1, 1
+            raise
+        check_file_names(api, sdk, files, options.out)
+        return GenerateResult(write_files(options.out, files, options.force, tracker), notes)
 
 
 def relative_display(path: Path) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..model.api import AUTHTYPE, Api
+from ..model.depth import MAX_SCHEMA_DEPTH, allow_deep_walks, too_deep
 from ..source.document import Document
 from ..source.workspace import format_pointer
 
@@ -97,8 +98,13 @@ class EnumValue:
 
 @dataclass(eq=False)
 class Discriminator:
+    """``mapping``: every tag value and the variant it selects, derived once for every language by
+    :func:`derive_discriminator_tags` (explicit mapping, then the variant's single-value enum/const of the property,
+    then the schema name)."""
+
     property: SpecText
     mapping: list[tuple[SpecText, TypeRef]] = field(default_factory=list)
+    explicit: list[tuple[SpecText, TypeRef]] = field(default_factory=list)  # the spec's own mapping entries
 
 
 @dataclass(eq=False)
@@ -118,6 +124,9 @@ class Model:
     union_kind: str = "oneOf"  # oneOf | anyOf
     discriminator: Discriminator | None = None
     deprecated: bool = False
+    # object models that are variants of discriminated unions: wire name of the discriminator property -> the tag
+    # values that select this model (targets type that property as exactly these literals)
+    discriminator_values: dict[str, list[SpecText]] = field(default_factory=dict)
     name: str = ""  # identifier, set per target
 
     @property
@@ -148,10 +157,44 @@ class Param:
 
 
 @dataclass(eq=False)
+class Encoding:
+    """How one property of a form or multipart body is written (the Encoding Object; defaults: style form,
+    explode true, and for multipart the content type that fits the value)."""
+
+    content_type: SpecText | None = None
+    style: str = "form"  # form | spaceDelimited | pipeDelimited | deepObject
+    explode: bool = True
+
+
+@dataclass(eq=False)
+class FormField:
+    """One known property of a form or multipart body, with everything the runtimes need to write it."""
+
+    wire_name: SpecText
+    style: str
+    explode: bool
+    content_type: SpecText | None  # the Encoding Object's (first) content type, None for the default
+    binary: bool  # a file (or a list of files): multipart sends it as a file part
+
+
+@dataclass(eq=False)
 class Content:
     media_type: SpecText
     kind: str  # json | form | multipart | binary | text
     type: TypeRef
+    encoding: dict[str, Encoding] = field(default_factory=dict)  # form / multipart, by property wire name
+
+    @property
+    def fields(self) -> list[FormField]:
+        """The body's known properties with their encoding (form and multipart bodies of an object type)."""
+        if self.kind not in ("form", "multipart") or self.type.model is None or self.type.model.kind != "object":
+            return []
+        out = []
+        for prop in self.type.model.all_properties:
+            enc = self.encoding.get(str(prop.wire_name), Encoding())
+            t = prop.type.items if prop.type.kind == "array" and prop.type.items is not None else prop.type
+            out.append(FormField(prop.wire_name, enc.style, enc.explode, enc.content_type, t.kind == "binary"))
+        return out
 
 
 @dataclass(eq=False)
@@ -164,6 +207,16 @@ class RequestBody:
     def primary(self) -> Content:
         """The content the SDK sends by default: JSON if offered, else the first one."""
         return next((c for c in self.contents if c.kind == "json"), self.contents[0])
+
+    @property
+    def choices(self) -> list[Content]:
+        """The media types a caller may choose for this body (the primary first): those with the primary's type
+        (JSON, form and multipart of one schema), or of the primary's kind (binary types, text types)."""
+        primary = self.primary
+        structured = ("json", "form", "multipart")
+        return [primary] + [c for c in self.contents if c is not primary and (
+            c.kind in structured and primary.kind in structured and _same_type(c.type, primary.type)
+            or c.kind == primary.kind and c.kind in ("binary", "text"))]
 
     @property
     def kind(self) -> str:
@@ -279,9 +332,9 @@ class Operation:
 
 @dataclass(eq=False)
 class Server:
-    url: SpecText
+    url: SpecText  # may hold {variables}
     description: SpecText
-    variables: dict[str, SpecText] = field(default_factory=dict)
+    variables: dict[str, SpecText] = field(default_factory=dict)  # name -> default
 
 
 @dataclass(eq=False)
@@ -305,6 +358,20 @@ class SdkApi:
         return SpecText(url)
 
     @property
+    def server_url_template(self) -> SpecText:
+        """The first server's URL as written, with ``{name}`` for each variable (set at run time by the SDKs)."""
+        return self.servers[0].url if self.servers else SpecText("")
+
+    @property
+    def server_variables(self) -> list[tuple[SpecText, SpecText]]:
+        """(name, default) of the first server's variables that its URL uses, in order of appearance."""
+        if not self.servers:
+            return []
+        server = self.servers[0]
+        names = dict.fromkeys(re.findall(r"\{([^{}]*)\}", server.url))
+        return [(SpecText(n), server.variables[n]) for n in names if n in server.variables]
+
+    @property
     def auth_kinds(self) -> set[str]:
         return {s.kind for op in self.operations for alt in op.auth for s in alt}
 
@@ -316,8 +383,85 @@ class SdkApi:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-def build_sdk_model(api: Api) -> SdkApi:
-    return _Builder(api).build()
+def build_sdk_model(api: Api, include_cors: bool = False) -> SdkApi:
+    """``include_cors``: keep CORS preflight operations (OPTIONS answered by a mock integration), which clients
+    never call themselves; by default they are left out (and a note says how many)."""
+    allow_deep_walks()
+    return _Builder(api, include_cors).build()
+
+
+def body_variants(op: Operation) -> list[Operation]:
+    """The operation, plus one more per request-body schema its primary media type does not share (Discord's
+    multipart body adds ``files[n]`` to the JSON one): every media type stays reachable with a body type that fits
+    it, as ``<operation> multipart`` / ``form`` / ``json``... (named per language like any operation)."""
+    if op.body is None:
+        return [op]
+    choices = {id(c) for c in op.body.choices}
+    rest = [c for c in op.body.contents if id(c) not in choices]
+    out = [op]
+    while rest:
+        body = RequestBody(op.body.required, op.body.description, rest)
+        picked = {id(c) for c in body.choices}
+        kind = body.primary.kind
+        variant = Operation(
+            key=op.key, raw_name=f"{op.raw_name} {kind}",
+            operation_id=op.operation_id, method=op.method, path=op.path, summary=op.summary,
+            description=op.description, tags=op.tags, params=op.params, body=body, responses=op.responses,
+            auth=op.auth, deprecated=op.deprecated)
+        out.append(variant)
+        rest = [c for c in rest if id(c) not in picked]
+    return out
+
+
+def is_cors_preflight(op) -> bool:
+    """An OPTIONS operation that API Gateway answers with a mock integration (what "Enable CORS" creates)."""
+    if op.http_method != "OPTIONS":
+        return False
+    integration = op.integration or {}
+    return str(integration.get("type", "")).lower() == "mock"
+
+
+def derive_discriminator_tags(models: list[Model]) -> None:
+    """The one rule, for every language, for which tag values select which variant of a discriminated union:
+
+    1. the spec's explicit ``mapping`` entries;
+    2. for a variant no entry names, the single value of an ``enum``/``const`` on the discriminator property in
+       that variant (inherited through ``allOf`` too): what APIs without a mapping rely on (``type: message``);
+    3. else the variant's schema name (OpenAPI's implicit mapping).
+
+    Also records, on each object variant, the tags that select it (``Model.discriminator_values``)."""
+    for model in models:
+        disc = model.discriminator
+        if model.kind != "union" or disc is None:
+            continue
+        mapping = list(disc.explicit)
+        named = {id(t.model) for _, t in mapping if t.model is not None}
+        for variant in model.variants:
+            target = variant.model
+            if target is None or id(target) in named:
+                continue
+            tags = _own_tags(target, disc.property)
+            if not tags and target.named:
+                tags = [spec_text(target.raw_name)]
+            for tag in tags:
+                mapping.append((tag, variant))
+        disc.mapping = mapping
+        for tag, t in mapping:
+            if t.model is not None and t.model.kind == "object":
+                values = t.model.discriminator_values.setdefault(str(disc.property), [])
+                if tag not in values:
+                    values.append(tag)
+
+
+def _own_tags(model: Model, prop_name: str) -> list[SpecText]:
+    """The values a variant itself fixes for the discriminator property: a single-value enum or a const."""
+    if model.kind != "object":
+        return []
+    prop = next((p for p in model.all_properties if p.wire_name == prop_name), None)
+    enum = prop.type.model if prop is not None and prop.type.kind == "model" else None
+    if enum is None or enum.kind != "enum" or len(enum.values) != 1 or not isinstance(enum.values[0].value, str):
+        return []
+    return [spec_text(enum.values[0].value)]
 
 
 def _media_kind(media: str, schema: Any) -> str:
@@ -333,14 +477,34 @@ def _media_kind(media: str, schema: Any) -> str:
     return "binary"
 
 
+def _raw_content(node: dict) -> bool:
+    """A 3.1 string schema that stands for raw bytes: ``contentEncoding: binary``, or a ``contentMediaType`` that is
+    not text, without an encoding (a file part of a multipart body)."""
+    encoding = node.get("contentEncoding")
+    if isinstance(encoding, str):
+        return encoding.lower() == "binary"
+    media = node.get("contentMediaType")
+    if not isinstance(media, str):
+        return False
+    media = media.lower()
+    return not (media.startswith("text/") or "json" in media or "xml" in media)
+
+
 def _looks_json(schema: Any) -> bool:
     return isinstance(schema, dict) and (schema.get("type") in ("object", "array") or "$ref" in schema)
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})\Z")
+
+
 def _valid_default(value: Any, t: TypeRef) -> Any:
-    """Defaults go into code as literals: keep only plain values that match the type."""
-    if t.kind in ("string", "date", "datetime") and isinstance(value, str):
+    """Defaults go into code as literals: keep only plain values that match the type (a date default must be a
+    date, "Assigned" is not a date-time)."""
+    if t.kind == "string" and isinstance(value, str):
         return spec_text(value)
+    if t.kind in ("date", "datetime") and isinstance(value, str):
+        return spec_text(value) if (_DATE if t.kind == "date" else _DATE_TIME).match(value) else None
     if t.kind == "integer" and isinstance(value, int) and not isinstance(value, bool):
         return value
     if t.kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
@@ -354,14 +518,16 @@ def _valid_default(value: Any, t: TypeRef) -> Any:
 
 
 class _Builder:
-    def __init__(self, api: Api):
+    def __init__(self, api: Api, include_cors: bool = False):
         self.api = api
+        self.include_cors = include_cors
         self.models: list[Model] = []
         self.memo: dict[str, TypeRef] = {}
         self.schemes: dict[str, AuthScheme] = {}
         self.notes: list[str] = []
         self.swagger = api.is_swagger
         self.schemas_pointer = api.schemas_pointer
+        self.depth = 0  # schemas being classified right now (bounded: $ref chains have no length limit)
 
     # -- top level ------------------------------------------------------------------------------------------------
     def build(self) -> SdkApi:
@@ -373,11 +539,19 @@ class _Builder:
         for name, scheme in api.security_schemes.items():
             self.schemes[name] = self.auth_scheme(name, scheme.node)
         operations = []
+        preflights = []
         for op in api.operations:
             if op.method == "any":
                 self.notes.append(f"{op.label}: x-amazon-apigateway-any-method has no SDK method; left out")
                 continue
-            operations.append(self.operation(op))
+            if not self.include_cors and is_cors_preflight(op):
+                preflights.append(op.path)
+                continue
+            operations.extend(body_variants(self.operation(op)))
+        if preflights:
+            self.notes.append(f"{len(preflights)} CORS preflight operation{'s' if len(preflights) > 1 else ''} "
+                              "(OPTIONS with a mock integration) left out; --include-cors keeps them")
+        derive_discriminator_tags(self.models)
         used = {s.key for op in operations for alt in op.auth for s in alt}
         return SdkApi(
             title=spec_text(info.get("title") or "API"), version=spec_text(info.get("version") or "0.0.0"),
@@ -423,7 +597,13 @@ class _Builder:
             return self.memo[key]
         named = len(ptr) == len(self.schemas_pointer) + 1 and ptr[:-1] == self.schemas_pointer and \
             doc is self.api.document
-        result = self._classify(doc, ptr, node, hint, key, named)
+        if self.depth >= MAX_SCHEMA_DEPTH:
+            raise too_deep(doc, ptr, "the SDK model")
+        self.depth += 1
+        try:
+            result = self._classify(doc, ptr, node, hint, key, named)
+        finally:
+            self.depth -= 1
         self.memo[key] = result
         return result
 
@@ -476,6 +656,8 @@ class _Builder:
         fmt = node.get("format") if isinstance(node.get("format"), str) else None
         if types == "string":
             kind = {"date": "date", "date-time": "datetime", "binary": "binary"}.get(fmt or "", "string")
+            if kind == "string" and _raw_content(node):
+                kind = "binary"
             return TypeRef(kind, format=spec_text(fmt) if fmt else None, nullable=nullable)
         if types == "file":
             return TypeRef("binary", nullable=nullable)
@@ -538,6 +720,8 @@ class _Builder:
         return ref
 
     def _discriminator(self, doc, ptr, disc: dict, variants: list[TypeRef]) -> Discriminator:
+        """The spec's explicit mapping; :func:`derive_discriminator_tags` adds the implicit tags once every model
+        is complete (a variant's properties may still be in the making here, in a cycle)."""
         result = Discriminator(spec_text(disc["propertyName"]))
         mapping = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
         for value, target in mapping.items():
@@ -546,11 +730,7 @@ class _Builder:
                     "#" + format_pointer(self.schemas_pointer + (target,))
                 t = self.type_of(doc, ptr + ("discriminator", "mapping", value), {"$ref": ref}, [str(value)])
                 if t.model is not None:
-                    result.mapping.append((spec_text(value), t))
-        if not mapping:
-            for v in variants:
-                if v.model is not None and v.model.named:
-                    result.mapping.append((spec_text(v.model.raw_name), v))
+                    result.explicit.append((spec_text(value), t))
         return result
 
     def _object(self, doc, ptr, node, hint, key, named, nullable) -> TypeRef:
@@ -668,15 +848,20 @@ class _Builder:
     def swagger_form(self, op, fields, hint) -> RequestBody:
         key = f"{op.document.display}#{format_pointer(op.pointer)}/formData"
         model = self._new_model(key, hint + ["form"], "object", op.pointer, False, {})
+        encoding: dict[str, Encoding] = {}
         for f in fields:
             t = self.type_of(f.document, f.pointer, f.node, hint + [f.name])
             model.properties.append(Property(spec_text(f.name), t, f.required, spec_text(f.node.get("description"))))
+            if f.node.get("type") == "array":  # collectionFormat: csv (the default), ssv, tsv, pipes or multi
+                fmt = f.node.get("collectionFormat", "csv")
+                encoding[str(f.name)] = Encoding(None, {"ssv": "spaceDelimited", "pipes": "pipeDelimited"}.get(
+                    fmt, "form"), fmt == "multi")
         consumes = self._consumes(op, "consumes")
         media = next((m for m in consumes if m.startswith("multipart/")), None) or \
             ("multipart/form-data" if any(f.node.get("type") == "file" for f in fields)
              else "application/x-www-form-urlencoded")
         return RequestBody(True, SpecText(""), [Content(spec_text(media), _media_kind(media, None),
-                                                        TypeRef("model", model=model))])
+                                                        TypeRef("model", model=model), encoding)])
 
     def contents(self, doc, ptr, owner: dict, hint) -> list[Content]:
         out = []
@@ -693,7 +878,26 @@ class _Builder:
                 t = TypeRef("string")
             else:
                 t = TypeRef("binary")
-            out.append(Content(spec_text(media), kind, t))
+            encoding = self.encoding(mt.get("encoding")) if isinstance(mt, dict) and kind in ("form", "multipart") \
+                else {}
+            out.append(Content(spec_text(media), kind, t, encoding))
+        return out
+
+    @staticmethod
+    def encoding(node: Any) -> dict[str, Encoding]:
+        """The Encoding Objects of a form or multipart media type, by property name."""
+        out: dict[str, Encoding] = {}
+        if not isinstance(node, dict):
+            return out
+        for name, enc in node.items():
+            if not isinstance(enc, dict):
+                continue
+            style = enc.get("style") if enc.get("style") in ("form", "spaceDelimited", "pipeDelimited",
+                                                              "deepObject") else "form"
+            explode = enc.get("explode", style == "form") is True
+            content_type = enc.get("contentType")
+            first = str(content_type).split(",")[0].strip() if isinstance(content_type, str) else ""
+            out[str(name)] = Encoding(spec_text(first) if first else None, str(style), explode)
         return out
 
     def responses(self, op, hint) -> list[Response]:

@@ -21,7 +21,10 @@ from typing import Callable, Iterable
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Control characters, line separators, BOM, and the bidirectional formatting and tag characters: in a comment or a
+# doc they would reorder or hide what a reviewer reads ("Trojan Source", CVE-2021-42574).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+                      r"\U000e0000-\U000e007f]")
 
 # -- reserved words -------------------------------------------------------------------------------------------------
 PYTHON_KEYWORDS = frozenset("""

@@ -148,7 +148,9 @@ class Server:
         sys.stdout.write(f"Serving on {url}\n")
         sys.stdout.flush()
         if self.options.ready_file:
-            Path(self.options.ready_file).write_text(url, encoding="utf-8")
+            from ..output import write_file
+
+            write_file(self.options.ready_file, url, what="ready file", option="--ready-file")
 
     async def _watch(self, definition: Definition) -> None:
         assert self.options.load is not None

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .document import Document
+from . import paths
 from .errors import InputError
 from .parse import MAX_FILE_BYTES
 from .templates import EmbeddedApi, embedded_document, find_embedded_apis, is_template
@@ -26,6 +27,10 @@ class SpecSource:
     @property
     def document(self) -> Document:
         return self.workspace.root
+
+    def local_files(self) -> list[Path]:
+        """The files on disk this API was read from (its $ref'd files included; git revisions are not files)."""
+        return self.workspace.local_files()
 
     @property
     def label(self) -> str:
@@ -50,7 +55,7 @@ def open_spec(spec: str, *, allow_remote: bool = False, root_folder: str | None 
         if not rel:
             raise InputError("name the file: git:REF:path", spec)
         repo = repository_root(Path.cwd())
-        target = (Path.cwd() / rel).resolve()
+        target = paths.resolve(Path.cwd() / rel)
         try:
             target.relative_to(repo)
         except ValueError:
@@ -59,7 +64,7 @@ def open_spec(spec: str, *, allow_remote: bool = False, root_folder: str | None 
         root = reader.load(target, spec)
     else:
         path = Path(spec)
-        absolute = path.resolve() if path.exists() else path.absolute()
+        absolute = paths.resolve(path) if paths.exists(path) else path.absolute()
         reader = Reader(Path(root_folder) if root_folder else absolute.parent, max_bytes)
         root = reader.load(absolute, spec)
     return sources_in(root, reader, allow_remote=allow_remote, errors=errors)

@@ -8,6 +8,7 @@ from typing import Any, Iterator
 
 from .errors import InputError
 from .parse import MAX_FILE_BYTES, parse_text
+from .paths import remember_read
 
 
 @dataclass(eq=False)
@@ -26,6 +27,7 @@ class Document:
     value_sites: list[tuple] = field(default_factory=list)
     base_pointer: tuple = ()  # where the OpenAPI document sits inside a template (SAM DefinitionBody)
     raw: bytes | None = field(default=None, repr=False)  # ``text`` as UTF-8 when read from a file (no re-encoding)
+    on_disk: bool = False  # read from a file (not a git revision, not a URL): an output may never replace it
     has_if: bool = True  # False: the walk saw no Fn::If key, so no pass need look for CloudFormation conditions
     _positions: Any = None
 
@@ -95,19 +97,22 @@ def _read_bytes(path: Path, display: str, max_bytes: int) -> bytes:
     except FileNotFoundError:
         raise InputError("file not found", display, 1, 1) from None
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", display, 1, 1) from None
+        raise InputError(f"cannot read file: {(exc.strerror or str(exc)).lower()}", display, 1, 1) from None
+    except ValueError:  # a NUL byte in the name (from a config file or a $ref)
+        raise InputError("cannot read file: the name contains a NUL byte", display, 1, 1) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError("is a folder, not a file", display, 1, 1)
     if not stat.S_ISREG(info.st_mode):
         # /dev/zero, FIFOs, sockets: reading them may never end.
         raise InputError("is not a regular file (a device, pipe or socket)", display, 1, 1)
+    remember_read(info)  # an output may never replace it
     if info.st_size > max_bytes:
         raise InputError(f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     try:
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", display, 1, 1) from None
+        raise InputError(f"cannot read file: {(exc.strerror or str(exc)).lower()}", display, 1, 1) from None
     if len(raw) > max_bytes:
         raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     return raw
@@ -166,6 +171,7 @@ def decode(raw: bytes, display: str) -> str:
 
 def load_document(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES, text: str | None = None) -> Document:
     raw = None
+    from_disk = text is None
     if text is None:
         data = read_bytes(path, display, max_bytes)
         text = decode(data, display)
@@ -176,4 +182,5 @@ def load_document(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES, tex
         raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     parsed = parse_text(text, display)
     return Document(path=path, display=display, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs,
-                    extensions=parsed.extensions, value_sites=parsed.value_sites, raw=raw, has_if=parsed.has_if)
+                    extensions=parsed.extensions, value_sites=parsed.value_sites, raw=raw, on_disk=from_disk,
+                    has_if=parsed.has_if)

@@ -4,6 +4,8 @@ Every one of them becomes a single line ``file:line:col: error: message`` and ex
 """
 from __future__ import annotations
 
+from ..printable import printable
+
 
 class InputError(Exception):
     """Bad input: a missing file, a file we refuse to parse, a broken reference target."""
@@ -21,4 +23,4 @@ class InputError(Exception):
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: error: {self.message}"
+        return f"{printable(where)}: error: {printable(self.message)}"

@@ -48,9 +48,12 @@ class GitReader(Reader):
 
     def load(self, path: Path, display: str) -> Document:
         rel = PurePosixPath(path).relative_to(PurePosixPath(self.root))
-        result = _git(["show", f"{self.rev}:{rel}"], self.root)
+        result = _git(["cat-file", "blob", f"{self.rev}:{rel}"], self.root)  # a folder is an error, not its listing
         if result.returncode != 0:
-            raise InputError(f"'{rel}' does not exist at revision {self.rev}", display)
+            kind = _git(["cat-file", "-t", f"{self.rev}:{rel}"], self.root)
+            if kind.returncode == 0 and kind.stdout.strip() == b"tree":
+                raise InputError(f"'{rel}' is a folder at revision {self.rev}, not a file", display, 1, 1)
+            raise InputError(f"'{rel}' does not exist at revision {self.rev}", display, 1, 1)
         if len(result.stdout) > self.max_bytes:
             raise InputError(f"file is over the {self.max_bytes:,}-byte limit", display)
         text = decode(result.stdout, display)
@@ -62,7 +65,7 @@ def parse_git_spec(spec: str, default_path: str | None = None) -> tuple[str, str
     body = spec[len("git:"):]
     if not body:
         raise InputError("empty git revision in 'git:'", spec)
-    if ":" in body:
-        rev, path = body.split(":", 1)
-        return rev, path or default_path
-    return body, default_path
+    rev, _, path = body.partition(":")
+    if not rev or rev.startswith("-") or any(ord(c) < 32 for c in rev):
+        raise InputError(f"'{rev}' is not a git revision", spec)  # never passed to git as an option
+    return rev, (path or default_path) if ":" in body else default_path

@@ -25,6 +25,20 @@ def contains_intrinsic(value: Any) -> bool:
     return False
 
 
+def first_intrinsic(value: Any) -> tuple | None:
+    """The JSON pointer (as a tuple) of the first intrinsic object inside ``value``, in document order; None if none."""
+    stack: list[tuple[tuple, Any]] = [((), value)]
+    while stack:
+        pointer, node = stack.pop()
+        if is_intrinsic(node):
+            return pointer
+        if isinstance(node, dict):
+            stack.extend(reversed([(pointer + (k,), v) for k, v in node.items()]))
+        elif isinstance(node, list):
+            stack.extend(reversed([(pointer + (i,), v) for i, v in enumerate(node)]))
+    return None
+
+
 def json_may_contain_intrinsic(compact: bytes) -> bool:
     """False when the compact JSON text of a value (no spaces after ':', as orjson or
     ``json.dumps(separators=(",", ":"))`` write it) has no key an intrinsic starts with: then

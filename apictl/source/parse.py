@@ -198,7 +198,7 @@ def _add(out: dict, part: dict) -> None:
 
 def _parse_json(text: str, name: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+        data = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", name, exc.lineno, exc.colno) from None
     except _JsonValueError as exc:
@@ -212,6 +212,35 @@ def _parse_json(text: str, name: str) -> Any:
             line, col = _json_position(text, r"[0-9]{4300}", 0)
             raise InputError("invalid JSON: integer with more than 4,300 digits", name, line, col) from None
         raise InputError(f"invalid JSON: {exc}", name, 1, 1) from None
+    lone = _lone_surrogate(text)
+    if lone is not None:  # json accepts "\ud800"; no UTF-8 output (report, SDK, export) could hold it
+        line, col = _line_col(text, lone)
+        raise InputError(f"invalid JSON: {text[lone:lone + 6]} is half of a UTF-16 surrogate pair, not a character",
+                         name, line, col)
+    return data
+
+
+_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
+
+
+def _lone_surrogate(text: str) -> int | None:
+    """Offset of the first \\uD800-\\uDFFF escape that is not half of a high+low pair, else None."""
+    if _MAYBE_SURROGATE.search(text) is None:  # nearly always: one scan, no escape-by-escape walk
+        return None
+    high_at = high_end = -1
+    for m in _ESCAPE.finditer(text):
+        code = int(m.group(1), 16) if m.group(1) else -1
+        if high_at >= 0:
+            if 0xDC00 <= code <= 0xDFFF and m.start() == high_end:
+                high_at = -1
+                continue
+            return high_at
+        if 0xD800 <= code <= 0xDBFF:
+            high_at, high_end = m.start(), m.end()
+        elif 0xDC00 <= code <= 0xDFFF:
+            return m.start()
+    return high_at if high_at >= 0 else None
 
 
 class _JsonValueError(ValueError):
@@ -283,6 +312,10 @@ def _parse_yaml(text: str, name: str) -> Any:
             alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
         )
     except yaml_rs.YAMLDecodeError as exc:
+        if str(exc).lstrip("\"'").startswith("duplicate mapping key"):
+            # yaml_rs builds Python dicts, where the keys 1 and true (or 1 and 1.0) are one key. The slower
+            # parser keeps every key as written (as a string) and places a real duplicate exactly.
+            return _parse_tagged_yaml(text, name)
         raise _yaml_error(str(exc), text, name) from None
     except (RecursionError, OverflowError, ValueError) as exc:
         raise InputError(f"invalid YAML: {exc}", name, 1, 1) from None
@@ -339,20 +372,51 @@ def _parse_tagged_yaml(text: str, name: str) -> Any:
     yaml = YAML(typ="safe")
     yaml.Constructor = _cfn_constructor_class()
     try:
-        return yaml.load(text)
+        data = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         line = mark.line + 1 if mark else 1
         col = mark.column + 1 if mark else 1
-        if "duplicate key" in str(exc):
-            problem = "duplicate mapping key"
+        if "duplicate key" in str(exc) or "duplicate mapping key" in str(exc):
+            problem = exc.problem if (exc.problem or "").startswith("duplicate mapping key") else "duplicate mapping key"
         elif "unhashable key" in str(exc):
             problem = "a mapping key cannot be a mapping or a CloudFormation function (!Ref, !Sub...)"
-        return_error = InputError(f"invalid YAML: {problem}", name, line, col)
-        raise return_error from None
+        if problem.startswith("duplicate mapping key '"):
+            raise InputError(problem, name, line, col) from None  # the wording of the fast parser's duplicates
+        raise InputError(f"invalid YAML: {problem}", name, line, col) from None
     except (YAMLError, RecursionError, ValueError) as exc:
         raise InputError(f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", name, 1, 1) from None
+    escape = _YAML_SURROGATE_ESCAPE.search(text)
+    if escape is not None and _holds_surrogate(data):  # "\ud800" in a double-quoted scalar: no output could hold it
+        line, col = _line_col(text, escape.start())
+        raise InputError(f"invalid YAML: {escape.group()} is half of a UTF-16 surrogate pair, not a character",
+                         name, line, col)
+    return data
+
+
+_YAML_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _holds_surrogate(data: Any) -> bool:
+    stack = [data]
+    seen: set[int] = set()  # an anchor shared by its aliases (or holding itself) is walked once
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                return True
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 _CFN_CLASS = None
@@ -363,7 +427,7 @@ def _cfn_constructor_class():
     global _CFN_CLASS
     if _CFN_CLASS is not None:
         return _CFN_CLASS
-    from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.constructor import ConstructorError, SafeConstructor
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     class CloudFormationConstructor(SafeConstructor):
@@ -389,6 +453,30 @@ def _cfn_constructor_class():
             return {f"Fn::{suffix}": value}
         return value  # unknown tag: keep the plain value, never execute anything
 
+    def construct_mapping(loader, node, deep=False):
+        """As SafeConstructor's, but every key becomes the string apictl uses for it (1 -> "1", true -> "true")
+        before duplicates are checked: keys 1 and true differ in YAML, and in a Python dict they collide."""
+        if not isinstance(node, MappingNode):
+            raise ConstructorError(None, None, f"expected a mapping node, but found {node.id!s}", node.start_mark)
+        loader.flatten_mapping(node)  # merge keys (<<), as the safe loader applies them
+        merged = getattr(node, "merge", None) or []
+        out: dict = {}
+        for values, check in ((merged, False), (node.value, True)):
+            own: dict = {}
+            for key_node, value_node in values:
+                key = loader.construct_object(key_node, deep=True)
+                if isinstance(key, dict):
+                    raise ConstructorError("while constructing a mapping", node.start_mark, "found unhashable key",
+                                           key_node.start_mark)
+                key = key_to_str(key)
+                if check and key in own:
+                    raise ConstructorError("while constructing a mapping", node.start_mark,
+                                           f"duplicate mapping key '{key}'", key_node.start_mark)
+                own[key] = loader.construct_object(value_node, deep=deep)
+            out.update(own)
+        return out
+
+    CloudFormationConstructor.construct_mapping = construct_mapping
     CloudFormationConstructor.add_multi_constructor("!", construct_tag)
     # Timestamps stay strings, as in the fast path (YAML 1.2 core schema).
     CloudFormationConstructor.add_constructor(
@@ -511,6 +599,8 @@ def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True)
                     path.append(k)
                     v = walk(v, depth + 1, shared)
                     path.pop()
+                elif t is int and not -_HUGE_INT < v < _HUGE_INT:
+                    raise _huge_integer(text, path + [k], name)
                 if not again:
                     out[k] = v
             return out
@@ -528,6 +618,8 @@ def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True)
                 path.pop()
                 if new is not v:
                     node[i] = new
+            elif t is int and not -_HUGE_INT < v < _HUGE_INT:
+                raise _huge_integer(text, path + [i], name)
         return node
 
     def normalise(node: Any, at: tuple) -> Any:
@@ -552,6 +644,20 @@ def value_holders(data: Any, sites: list[tuple]) -> set[int]:
             node = node[seg]
             holders.add(id(node))
     return holders
+
+
+# Python refuses to print an integer of more than 4,300 digits (sys.get_int_max_str_digits), so a report, a
+# template or an SDK could not hold one. JSON rejects them while parsing; a YAML integer (also 0x/0o forms,
+# which have no such limit) is checked here, in the walk every document gets anyway.
+_HUGE_INT = 10 ** 4300
+
+
+def _huge_integer(text: str, path: list, name: str) -> InputError:
+    try:
+        line, column = _path_position(text, path)
+    except Exception:  # a position is a courtesy; the error itself must not fail
+        line, column = 1, 1
+    return InputError("invalid YAML: integer with more than 4,300 digits", name, line, column)
 
 
 def _path_position(text: str, path: list) -> tuple[int, int]:

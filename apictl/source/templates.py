@@ -137,6 +137,7 @@ def embedded_document(template: Document, api: EmbeddedApi) -> Document:
         value_sites=[p[n:] for p in template.value_sites if p[:n] == inside],
         base_pointer=api.pointer,
         raw=template.raw,
+        on_disk=template.on_disk,
     )
     view._positions = template._positions
     return view
@@ -152,13 +153,20 @@ _STAGE_RESOURCES = {  # type -> (property naming the API, property with the vari
 }
 
 
+def resource_type(resource: Any) -> str | None:
+    """The ``Type`` of a template resource when it is a name; None for anything else (a mapping or a list there
+    cannot be looked up in a table: it is not hashable)."""
+    rtype = resource.get("Type") if isinstance(resource, dict) else None
+    return rtype if isinstance(rtype, str) else None
+
+
 def template_stages(data: dict, logical_id: str) -> dict[str, set[str]]:
     """The stages the template declares for the API ``logical_id``, each with the names of its stage
     variables. A stage whose variables are an intrinsic (unknown until deployment) is left out."""
     resources = data.get("Resources", {})
     out: dict[str, set[str]] = {}
     api = resources.get(logical_id, {})
-    sam = _SAM_STAGE.get(api.get("Type"))
+    sam = _SAM_STAGE.get(resource_type(api))
     props = api.get("Properties") if isinstance(api.get("Properties"), dict) else {}
     if sam:
         section, key = sam
@@ -170,7 +178,7 @@ def template_stages(data: dict, logical_id: str) -> dict[str, set[str]]:
         if names is not None:
             out[f"{name if isinstance(name, str) else logical_id} ({logical_id})"] = names
     for stage_id, resource in resources.items():
-        if not isinstance(resource, dict) or resource.get("Type") not in _STAGE_RESOURCES:
+        if resource_type(resource) not in _STAGE_RESOURCES:
             continue
         api_key, path = _STAGE_RESOURCES[resource["Type"]]
         stage_props = resource.get("Properties")
@@ -203,7 +211,7 @@ def sam_event_routes(data: dict, logical_id: str) -> set[tuple[str, str]]:
     """(path, lower-case method) of every SAM ``Api`` event whose ``RestApiId`` is ``logical_id``."""
     out = set()
     for resource in data.get("Resources", {}).values():
-        if not isinstance(resource, dict) or resource.get("Type") not in _EVENT_SOURCES:
+        if resource_type(resource) not in _EVENT_SOURCES:
             continue
         props = resource.get("Properties")
         events = props.get("Events") if isinstance(props, dict) else None

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from . import paths
 from .document import Document, decode, load_document
 from .errors import InputError
 from .parse import MAX_FILE_BYTES, parse_text
@@ -35,18 +36,14 @@ class Reader:
     """Reads files below a root folder. Subclasses read from git revisions."""
 
     def __init__(self, root: Path, max_bytes: int = MAX_FILE_BYTES):
-        self.root = root.resolve()
+        self.root = paths.resolve(root)
         self.max_bytes = max_bytes
 
     def key(self, path: Path) -> str:
         return str(path)
 
     def contains(self, path: Path) -> bool:
-        try:
-            path.resolve().relative_to(self.root)
-            return True
-        except ValueError:
-            return False
+        return paths.is_within(path, self.root)
 
     def load(self, path: Path, display: str) -> Document:
         return load_document(path, display, self.max_bytes)
@@ -78,7 +75,7 @@ class Workspace:
     def open(cls, path: str | Path, *, allow_remote: bool = False, root_folder: str | Path | None = None,
              max_bytes: int = MAX_FILE_BYTES, display: str | None = None) -> "Workspace":
         p = Path(path)
-        absolute = p.resolve() if p.exists() else p.absolute()
+        absolute = paths.resolve(p) if paths.exists(p) else p.absolute()
         reader = Reader(Path(root_folder) if root_folder else absolute.parent, max_bytes)
         doc = reader.load(absolute, display or str(path))
         return cls.from_document(doc, reader, allow_remote=allow_remote)
@@ -211,6 +208,10 @@ class Workspace:
             seen.add(key)
             doc, pointer, node = hit
         return doc, pointer, node
+
+    def local_files(self) -> list[Path]:
+        """The files on disk this workspace was read from (not git revisions, not URLs)."""
+        return [doc.path for doc in self.documents.values() if doc.on_disk]
 
     def all_refs(self) -> list[tuple[Document, tuple, str]]:
         out = []

@@ -3,9 +3,8 @@ connection ids, mappings, templates, authorizers) is defined in every stage that
 stages of apictl.yaml, and the stages a SAM/CloudFormation template declares for the API."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from ...model.api import EXTENSION_PREFIX
+from ...source import paths
 from ...source.intrinsics import is_intrinsic
 from ...stages import load_stages
 from ..gateway import STAGE_VARIABLE, extension_sites, rationale, strings_in
@@ -30,7 +29,7 @@ def deploying_stages(ctx) -> dict[str, dict[str, str] | set[str]]:
         out.update(ctx.source.embedded.stages)
     if not ctx.config.raw.get("stages"):
         return out
-    target = ctx.source.document.path.resolve()
+    target = paths.resolve(ctx.source.document.path)
     for name, stage in load_stages(ctx.config).items():
         spec = stage.spec
         if spec.startswith("git:"):
@@ -38,7 +37,7 @@ def deploying_stages(ctx) -> dict[str, dict[str, str] | set[str]]:
             if len(parts) < 3 or not parts[2]:
                 continue
             spec = str(ctx.config.folder / parts[2])
-        if Path(spec).resolve() == target:
+        if paths.resolve(spec) == target:
             out.setdefault(name, stage.variables)
     return out
 

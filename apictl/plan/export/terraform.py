@@ -12,7 +12,7 @@ import re
 from typing import Any, Callable
 
 from ...source.errors import InputError
-from ...source.intrinsics import contains_intrinsic, json_may_contain_intrinsic
+from ...source.intrinsics import contains_intrinsic, first_intrinsic, json_may_contain_intrinsic
 from ..pipeline import Desired
 from ..resources import Resource, split_method_key
 from . import declared, dump_json
@@ -223,8 +223,10 @@ def canonical_body(desired: Desired) -> str:
 
 def document(desired: Desired) -> dict[str, Any]:
     if json_may_contain_intrinsic(desired.graph.body_json) and contains_intrinsic(desired.graph.body):
+        line, column = desired.source.document.position(first_intrinsic(desired.graph.body) or ())
         raise InputError("the spec uses CloudFormation intrinsic functions (Fn::Sub, Ref...), which Terraform "
-                         "cannot evaluate: export it as cloudformation or sam", desired.source.document.display)
+                         "cannot evaluate: export it as cloudformation or sam", desired.source.document.display,
+                         line, column)
     t = _Translator(desired)
     resources: dict[str, dict[str, Any]] = {}
     stage = None

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...output import write_file
+from ...source import paths
 from ...source.errors import InputError
 from ..resources import OPAQUE_PROPERTIES, ResourceGraph, canonical_json, resource_refs
 
@@ -110,20 +112,34 @@ def to_json(state: State) -> str:
 
 def write_state(path: Path, state: State) -> None:
     """Write atomically and durably (see :mod:`apictl.output`): readers never see a partial state."""
-    write_file(path, to_json(state), what="state file")
+    write_file(path, to_json(state), what="state file", option="--state", updating=True)
 
 
 def read_state(path: Path, title: str, api_type: str, stage: str) -> State:
     """Read a local state file and check that it belongs to this API and stage."""
     where = str(path)
-    if not path.is_file():
+    if not paths.is_file(path):
         raise InputError("state file not found (start one with `apictl plan --stage NAME --state FILE --write-state`)",
                          where)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read state file: {exc}", where) from None
+        text = read_state_text(path, where)
+    except FileNotFoundError:
+        raise InputError("state file not found (start one with `apictl plan --stage NAME --state FILE --write-state`)",
+                         where) from None
     return parse_state(text, where, title, api_type, stage)
+
+
+def read_state_text(path: Path, where: str) -> str:
+    """The text of a local state file, read like any input: bounded, regular files only (a state of /dev/zero or a
+    FIFO would never end), and remembered as read so that no report is written over it. FileNotFoundError when there
+    is none yet."""
+    from ...source.document import MAX_FILE_BYTES, read_text
+
+    if not os.path.lexists(path):
+        raise FileNotFoundError(path)
+    if paths.is_dir(path):
+        raise InputError("the state file is a folder", where)
+    return read_text(path, where, MAX_FILE_BYTES)
 
 
 def parse_state(text: str, where: str, title: str, api_type: str, stage: str) -> State:
@@ -132,6 +148,8 @@ def parse_state(text: str, where: str, title: str, api_type: str, stage: str) ->
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"state file is not valid JSON: {exc.msg}", where, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise InputError("state file nests too deeply", where, 1, 1) from None
     if not isinstance(data, dict) or data.get("tool") != "apictl" or not isinstance(data.get("resources"), dict):
         raise InputError("not an apictl state file", where)
     if data.get("version") != STATE_VERSION:

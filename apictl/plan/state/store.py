@@ -16,7 +16,7 @@ from ...output import write_file
 from ...source.errors import InputError
 from ..resources import ResourceGraph
 from .lock import FileLock, LockInfo
-from .model import State, parse_state, to_json
+from .model import State, parse_state, read_state_text, to_json
 
 DEFAULT_FOLDER = ".apictl"
 
@@ -38,16 +38,13 @@ class LocalStore:
 
     def read_text(self) -> str | None:
         try:
-            return self.path.read_text(encoding="utf-8")
+            return read_state_text(self.path, self.label)  # bounded, regular files only, remembered as an input
         except FileNotFoundError:
             return None
-        except IsADirectoryError:
-            raise InputError("the state file is a folder", self.label) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read state file: {exc}", self.label) from None
 
     def write_text(self, text: str) -> None:
-        write_file(self.path, text, what="state file")
+        # read and rewritten by design (updating); a report (-o) is never written over it (see apictl.output)
+        write_file(self.path, text, what="state file", option="--state", updating=True)
 
     @contextmanager
     def lock(self, operation: str, timeout: float) -> Iterator[LockInfo]:

@@ -28,14 +28,19 @@ List Map Date ArrayList LinkedHashMap Locale TimeZone Objects Arrays Collections
 IOException Type TypeToken Gson JsonElement JsonObject JsonArray JsonPrimitive JsonNull JsonParser JsonParseException
 TypeAdapter JsonReader JsonWriter JsonToken JsonAdapter SerializedName JsonSerializer JsonDeserializer
 JsonSerializationContext JsonDeserializationContext OkHttpClient Request Response Call Callback MediaType RequestBody
-HttpUrl Headers Credentials
+HttpUrl Headers Credentials TypeAdapterFactory JsonTreeWriter Field Modifier ParameterizedType ExplicitNulls
 """.split())
+# Every method of java.lang.Object: an operation named like one would override it (finalize: the client would call
+# the API when garbage-collected) or not compile (getClass, wait, notify are final).
+OBJECT_METHODS = frozenset({"equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone",
+                            "finalize"})
 NAMING = LanguageNaming(
     keywords=JAVA_KEYWORDS, member_case="camel", param_case="camel", enum_case="upper_snake",
-    type_reserved=RUNTIME_TYPES,
-    member_reserved=frozenset({"getConfiguration", "transport", "configuration"}),
+    type_reserved=RUNTIME_TYPES | {"ExplicitNulls"},
+    member_reserved=OBJECT_METHODS | {"getConfiguration", "transport", "configuration", "fields", "fieldsOf",
+                                      "kindOf"},
     param_reserved=frozenset({"options", "callback", "body", "contentType"}),
-    property_reserved=frozenset({"additionalProperties"}),
+    property_reserved=frozenset({"additionalProperties", "explicitNulls"}),
     operation_suffixes=("WithResponse", "Async", "Request"),
 )
 _SCALARS = {"string": "String", "integer": "Long", "number": "Double", "boolean": "Boolean", "date": "String",
@@ -181,7 +186,7 @@ class AndroidTarget(Target):
         ]
         for runtime in ("Configuration", "Transport", "PreparedRequest", "RequestOptions", "ApiResponse",
                         "ApiException", "ApiCallback", "ApiCall", "AwsCredentials", "AuthScheme", "SigV4", "Json",
-                        "OpenEnum"):
+                        "OpenEnum", "ExplicitNulls"):
             outputs.append(Output(f"{src}/{runtime}.java", f"runtime/{runtime}.java.j2"))
         for model in sdk.models:
             view = {"cases": ms.union_cases(model, "pascal", UNION_RESERVED)} if model.kind == "union" else {}
@@ -201,8 +206,7 @@ class AndroidTarget(Target):
         result_expr = (type_expr(op.result) if op.result else "Object.class") if kind == "json" else "null"
         errors = [(r.status, type_expr(r.type)) for r in op.errors
                   if r.content is not None and r.content.kind == "json" and r.type is not None]
-        content_choice = body is not None and len(body.contents) > 1 and all(c.kind == body.kind
-                                                                           for c in body.contents)
+        content_choice = body is not None and len(body.choices) > 1
         declared = [f"{java_type(p.type)} {p.name}" for p in params if p.location == "path"]
         if body_type:
             declared.append(f"{body_type} body")

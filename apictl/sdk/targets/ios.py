@@ -20,7 +20,7 @@ from . import mobile_support as ms
 
 RUNTIME_TYPES = frozenset("""
 Client Configuration Transport PreparedRequest RequestOptions ApiResponse ApiError HTTPError AwsCredentials AuthScheme
-AuthSchemes JSONValue DateOnly Indirect NoContent ParameterValue DynamicCodingKey Coding SigV4 SHA256Digest FormEncoding
+AuthSchemes JSONValue DateOnly Indirect NoContent ExplicitNulls WireValues FormField DynamicCodingKey Coding SigV4 SHA256Digest FormEncoding
 TaskBox Data Date URL URLRequest URLSession URLComponents URLQueryItem URLError HTTPURLResponse URLResponse JSONEncoder
 JSONDecoder JSONSerialization Decoder Encoder CodingKey CodingKeys Hashable Equatable Int64 Int32 Int8 Int16 UInt UInt8
 UInt16 UInt32 UInt64 Float Float64 Array Dictionary Set Optional Result Character Substring TimeInterval Task Never Void
@@ -36,9 +36,11 @@ NAMING = LanguageNaming(
     type_reserved=RUNTIME_TYPES,
     member_reserved=frozenset({"configuration", "transport", "init", "deinit"}),
     param_reserved=frozenset({"options", "contentType", "body", "self"}),
-    property_reserved=frozenset({"additionalProperties", "hashValue", "rawValue", "stringValue", "intValue",
-                                 "encode"}),
-    enum_reserved=frozenset({"unknown", "rawValue", "knownCases", "description", "parameterStrings", "hashValue"}),
+    # members of the protocols the models conform to (Codable, Hashable, ExplicitNulls) and of the model structs
+    property_reserved=frozenset({"additionalProperties", "explicitNulls", "hashValue", "hash", "rawValue",
+                                 "stringValue", "intValue", "encode", "init"}),
+    enum_reserved=frozenset({"unknown", "rawValue", "knownCases", "description", "isKnown", "hashValue", "hash",
+                             "encode", "init"}),
     operation_suffixes=("WithResponse",),
 )
 _SCALARS = {"string": "String", "integer": "Int", "number": "Double", "boolean": "Bool", "date": "DateOnly",
@@ -62,15 +64,6 @@ def optional_type(t: TypeRef) -> str:
     """The type of an optional slot (property, parameter): one ``?`` whether or not the type is nullable."""
     text = swift_type(t)
     return text if text.endswith("?") else text + "?"
-
-
-def is_simple(t: TypeRef) -> bool:
-    """Types that conform to the runtime's ParameterValue (sent as plain text in a path, query or header)."""
-    if t.kind == "array":
-        return t.items is not None and is_simple(t.items)
-    if t.kind == "model":
-        return t.model is not None and t.model.kind == "enum"
-    return t.kind in ("string", "integer", "number", "boolean", "date", "datetime", "any", "null")
 
 
 def literal(value: Any) -> str:
@@ -121,7 +114,7 @@ class SwiftTarget(Target):
 
     def __init__(self) -> None:
         self.filters = {"swift_type": swift_type, "optional_type": optional_type, "swift_literal": literal,
-                        "swift_example": example, "raw_type": enum_raw_type, "simple": is_simple}
+                        "swift_example": example, "raw_type": enum_raw_type}
 
     def settings(self, sdk: SdkApi, name: str | None) -> dict[str, Any]:
         if name is not None:
@@ -167,14 +160,15 @@ class SwiftTarget(Target):
             base = swift_type(p.type)
             props.append({"p": p, "type": optional_type(p.type) if optional else base,
                           "base": base[:-1] if base.endswith("?") else base,
-                          "optional": optional, "boxed": (id(model), str(p.wire_name)) in settings["boxed"]})
+                          "optional": optional, "boxed": (id(model), str(p.wire_name)) in settings["boxed"],
+                          "nullable_optional": p.type.nullable and not p.required})
         return {"props": props}
 
     def operation_view(self, op: Operation) -> dict[str, Any]:
         params = []
         for p in ms.ordered_params(op):
             params.append({"p": p, "type": swift_type(p.type) if p.required else optional_type(p.type),
-                           "simple": is_simple(p.type), "optional": not p.required or p.type.nullable})
+                           "optional": not p.required or p.type.nullable})
         body = op.body
         body_type = None
         if body is not None:
@@ -187,12 +181,9 @@ class SwiftTarget(Target):
             {"binary": "Data", "text": "String"}.get(kind, "NoContent")
         errors = [(r.status, swift_type(r.type)) for r in op.errors
                   if r.content is not None and r.content.kind == "json" and r.type is not None]
-        content_choice = body is not None and len(body.contents) > 1 and \
-            all(c.kind == body.kind for c in body.contents)
+        content_choice = body is not None and len(body.choices) > 1
         return {"op": op, "params": params, "path": ms.path_parts(op), "body_type": body_type, "result": result,
-                "content_choice": content_choice,
-                "mutates": bool(body_type or op.auth or errors or [p for p in op.params if p.location != "path"]),
-                "errors": errors, "example_args": self.example_args(op, params)}
+                "content_choice": content_choice, "errors": errors, "example_args": self.example_args(op, params)}
 
     def example_args(self, op: Operation, params: list[dict[str, Any]]) -> str:
         args = [f"{v['p'].name}: {example(v['p'].type)}" for v in params if v["p"].location == "path"]

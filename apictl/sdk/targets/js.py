@@ -10,7 +10,7 @@ from typing import Any
 
 from ...source.errors import InputError
 from ..generate import Output, Target
-from ..model import Model, SdkApi, TypeRef
+from ..model import Model, Property, SdkApi, TypeRef
 from ..naming import JS_KEYWORDS, LanguageNaming, identifier, js_str
 
 RUNTIME_NAMES = frozenset({
@@ -39,8 +39,8 @@ def ts_type(t: TypeRef, *, output: bool = False) -> str:
     """The TypeScript spelling; binary is ``BinaryBody`` going out and ``Uint8Array`` coming back."""
     if t.kind == "array" and t.items is not None:
         text = f"Array<{ts_type(t.items, output=output)}>"
-    elif t.kind == "map" and t.values is not None:
-        text = f"Record<string, {ts_type(t.values, output=output)}>"
+    elif t.kind == "map" and t.values is not None:  # an index signature, not Record<>: it may refer to itself
+        text = f"{{ [key: string]: {ts_type(t.values, output=output)} }}"
     elif t.kind == "model" and t.model is not None:
         text = t.model.name
     elif t.kind == "binary":
@@ -50,6 +50,28 @@ def ts_type(t: TypeRef, *, output: bool = False) -> str:
     if t.nullable and text not in ("unknown", "null"):
         text += " | null"
     return text
+
+
+def property_type(prop: Property, model: Model) -> str:
+    """A property's type in an interface; a discriminator property is exactly the tags that select this model, so
+    ``if (x.type === "message")`` narrows a union."""
+    tags = model.discriminator_values.get(str(prop.wire_name))
+    if tags:
+        return " | ".join(js_str(tag) for tag in tags)
+    return ts_type(prop.type)
+
+
+def undeclared_discriminators(model: Model) -> list[tuple[str, list]]:
+    """Discriminator properties a variant does not declare itself (the tag is always on the wire, so the interface
+    names it, for narrowing)."""
+    declared = {str(p.wire_name) for p in model.all_properties}
+    return [(name, tags) for name, tags in model.discriminator_values.items() if name not in declared]
+
+
+def non_object_bases(model: Model) -> list[TypeRef]:
+    """``allOf`` members that are not plain objects (unions, enums...): the model is their intersection with its
+    properties, so no base is dropped."""
+    return [b for b in model.bases if b.model is not None and b.model.kind != "object"]
 
 
 def enum_literal(value: Any) -> str:
@@ -89,7 +111,9 @@ class JsTarget(Target):
 
     def __init__(self) -> None:
         self.filters = {"ts_type": ts_type, "ts_out_type": lambda t: ts_type(t, output=True),
-                        "js_example": example, "enum_literal": enum_literal}
+                        "js_example": example, "enum_literal": enum_literal, "property_type": property_type,
+                        "non_object_bases": non_object_bases,
+                        "undeclared_discriminators": undeclared_discriminators}
 
     def settings(self, sdk: SdkApi, name: str | None) -> dict[str, Any]:
         if name is not None:

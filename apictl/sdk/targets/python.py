@@ -36,23 +36,33 @@ NAMING = LanguageNaming(
     operation_suffixes=("_raw",),
 )
 _PACKAGE = re.compile(r"[a-z][a-z0-9_]*\Z")
-_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "date": "datetime.date",
-            "datetime": "datetime.datetime", "binary": "bytes", "any": "Any", "null": "None"}
+# client.py imports its modules under underscore names (``_models``, ``_datetime``, ``_httpx``): a method named
+# ``models`` or ``datetime`` (made from an operation id) would otherwise shadow them in the annotations after it.
+_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "date": "_datetime.date",
+            "datetime": "_datetime.datetime", "binary": "bytes", "any": "Any", "null": "None"}
 
 
-def python_type(t: TypeRef, *, body: bool = False) -> str:
-    """The annotation for a type; ``body=True`` also accepts plain dicts where a model is expected."""
+def python_type(t: TypeRef, *, body: bool = False, _seen: frozenset[int] = frozenset()) -> str:
+    """The annotation for a type; ``body=True`` (what callers pass) also accepts plain dicts where a model is
+    expected, plain values where an enum is, and any variant's value where a union is."""
     if t.kind == "array" and t.items is not None:
-        text = f"list[{python_type(t.items, body=body)}]"
+        text = f"list[{python_type(t.items, body=body, _seen=_seen)}]"
     elif t.kind == "map" and t.values is not None:
-        text = f"dict[str, {python_type(t.values, body=body)}]"
+        text = f"dict[str, {python_type(t.values, body=body, _seen=_seen)}]"
     elif t.kind == "model" and t.model is not None:
-        text = f"models.{t.model.name}"
-        if body and t.model.kind == "object":
-            text += " | dict[str, Any]"
-        elif body and t.model.kind == "enum":
-            text += " | " + {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}[
-                t.model.value_type]
+        model = t.model
+        options = [f"_models.{model.name}"]
+        if body and model.kind == "object":
+            options.append("dict[str, Any]")
+        elif body and model.kind == "enum":
+            options.append({"string": "str", "integer": "int", "number": "float", "boolean": "bool"}[
+                model.value_type])
+        elif body and model.kind == "union" and id(model) not in _seen:
+            for variant in model.variants:
+                options.extend(python_type(variant, body=True, _seen=_seen | {id(model)}).split(" | "))
+        text = " | ".join(dict.fromkeys(o for o in options if o != "None"))
+        if "Any" in options:
+            text = "Any"
     else:
         text = _SCALARS.get(t.kind, "Any")
     if t.nullable and text not in ("Any", "None"):
@@ -85,8 +95,15 @@ def _schema(t: TypeRef, ref: RefName, *, optional: bool = False) -> dict[str, An
     return out
 
 
+_DEFAULT_KINDS = ("string", "integer", "number", "boolean")
+
+
 def _model_schema(model: Model, ref: RefName) -> dict[str, Any]:
-    """The JSON Schema of one model; ``ref(m)`` names the ``$defs`` entry of every model it refers to."""
+    """The JSON Schema of one model; ``ref(m)`` names the ``$defs`` entry of every model it refers to.
+
+    Defaults are kept for plain strings, numbers and booleans only (datamodel-code-generator writes an enum's or a
+    date's default as a bare literal, which is not of the field's type). An ``allOf`` model inherits from its bases
+    unless that cannot type-check (:func:`_must_flatten`); then it gets their properties as its own."""
     if model.kind == "enum":
         return {"type": model.value_type, "enum": [v.value if not isinstance(v.value, str) else str(v.value)
                                                    for v in model.values]}
@@ -97,19 +114,46 @@ def _model_schema(model: Model, ref: RefName) -> dict[str, Any]:
             schema["discriminator"] = {"propertyName": str(disc.property), "mapping": {
                 str(value): f"#/$defs/{ref(t.model)}" for value, t in disc.mapping if t.model is not None}}
         return schema
-    props = {str(p.wire_name): _schema(p.type, ref, optional=not p.required) for p in model.properties}
-    for p in model.properties:
-        if p.default is not None and not p.required:
+    flatten = bool(model.bases) and _must_flatten(model)
+    properties = model.all_properties if flatten else model.properties
+    props = {str(p.wire_name): _schema(p.type, ref, optional=not p.required) for p in properties}
+    for p in properties:
+        if p.default is not None and not p.required and p.type.kind in _DEFAULT_KINDS and not p.type.nullable:
             props[str(p.wire_name)] = {**props[str(p.wire_name)], "default": p.default}
-    required = [str(p.wire_name) for p in model.properties if p.required]
+    required = [str(p.wire_name) for p in properties if p.required]
     own: dict[str, Any] = {"type": "object", "properties": props}
     if required:
         own["required"] = required
     if model.additional is not None:
         own["additionalProperties"] = _schema(model.additional, ref)
-    if model.bases:
-        return {"allOf": [_schema(b, ref) for b in model.bases] + [own]}
+    if model.bases and not flatten:  # a base's own nullability does not make this model nullable
+        return {"allOf": [_schema(TypeRef(b.kind, b.format, b.items, b.values, b.model), ref) for b in model.bases]
+                + [own]}
     return own
+
+
+def _must_flatten(model: Model) -> bool:
+    """Whether an ``allOf`` model cannot be a Python subclass of its bases under ``mypy --strict``: it redeclares an
+    inherited property (a narrower list, another enum class of the same values, required where the base has it
+    optional), two bases declare one property with different types, or it is a discriminated-union variant whose
+    discriminator property is inherited (the generator redeclares that one as a ``Literal``). Types are compared by model identity (independent of class sharing, so
+    the answer is the same in every pass)."""
+
+    def ref(target: Model) -> str:
+        return str(id(target))
+
+    seen: dict[str, str] = {}
+    for base in model.bases:
+        if base.model is None or base.model.kind != "object":
+            continue
+        for p in base.model.all_properties:
+            text = json.dumps(_schema(p.type, ref), sort_keys=True)
+            if seen.setdefault(str(p.wire_name), text) != text:
+                return True
+    own = {str(p.wire_name) for p in model.properties}
+    if own & seen.keys():
+        return True  # even the same type: the generator merges a redeclared field with the base's into a new type
+    return any(name in seen for name in model.discriminator_values)
 
 
 def _usable_discriminator(model: Model) -> Discriminator | None:
@@ -187,6 +231,26 @@ def models_json_schema(sdk: SdkApi, shared: dict[Model, Model] | None = None) ->
 _REBUILD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.model_rebuild\(\)$\n?", re.M)
 
 
+_DISCRIMINATED = re.compile(r"^(class \w+\(RootModel\[)(.+)(\]\):\n    root: )(.+?) = Field\(\.\.\., discriminator=('[^']*')\)$",
+                            re.M)
+
+
+def open_discriminated_unions(code: str) -> str:
+    """A discriminated union keeps a value whose tag the spec does not list (a newer API's variant) as a plain dict
+    instead of failing the whole response, like the Swift, Java and JS SDKs' unknown case. Known tags are still
+    chosen by the discriminator."""
+    def rewrite(m: re.Match[str]) -> str:
+        return (f"{m.group(1)}{m.group(2)} | dict[str, Any]{m.group(3)}Annotated[{m.group(4)}, "
+                f"Field(discriminator={m.group(5)})] | dict[str, Any] = Field(..., union_mode='left_to_right')")
+
+    code, count = _DISCRIMINATED.subn(rewrite, code)
+    if count:
+        code = code.replace("from __future__ import annotations\n",
+                            "from __future__ import annotations\n\nfrom typing import Annotated, Any\n"
+                            "from pydantic import Field\n", 1)
+    return code
+
+
 def generate_models(sdk: SdkApi) -> str:
     """models.py: datamodel-code-generator's classes on the package's deferred-build bases, then the aliases.
 
@@ -205,11 +269,13 @@ def generate_models(sdk: SdkApi) -> str:
         disable_timestamp=True, formatters=[], class_name="SdkModelsRoot", use_subclass_enum=True,
         custom_file_header="# Generated by apictl from the spec's schemas (datamodel-code-generator). Do not edit.",
         use_union_operator=True, use_standard_collections=True, field_constraints=False,
-        import_overrides={"BaseModel": "._base", "RootModel": "._base"},
+        import_overrides={"BaseModel": "._base", "RootModel": "._base", "StrEnum": "._base", "IntEnum": "._base",
+                          "Enum": "._base"},
     )
     if not isinstance(code, str):
         raise GenerationError("datamodel-code-generator returned several modules; expected one")
     code = _REBUILD.sub("", code).rstrip("\n") + "\n"
+    code = open_discriminated_unions(code)
     aliases = [f"{m.name} = {shared[m].name}\n" for m in sdk.models if shared[m] is not m]
     if aliases:
         code += "\n\n# Models with the same schema share one class.\n" + "".join(aliases)
