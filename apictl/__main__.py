@@ -1,4 +1,5 @@
-"""Entry point. ``--version`` answers before any heavy import so that it stays instant.
+"""Entry point. ``--version`` answers before any heavy import so that it stays instant, and plain
+`apictl validate` arguments run without typer and click (apictl/commands/fast.py).
 
 A command is one short process: its bulk (parsed specs, hundreds of thousands of dicts and lists)
 lives until the end, so two things the interpreter does for long-lived programs only cost time here:
@@ -27,6 +28,9 @@ def main() -> None:
 
     interrupt.install()  # before the imports: a Ctrl-C while they run is one line too, never a traceback
     try:
+        from .commands import fast
+
+        fast.run(sys.argv[1:])  # `validate` without importing typer and click; returns if it is not for it
         from .cli import run
 
         run()

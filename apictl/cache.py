@@ -13,7 +13,6 @@ The folder holds a ``.gitignore`` of ``*`` so that git ignores it wherever it is
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -33,12 +32,16 @@ def sha256_file(path: str | Path, limit: int = MAX_BYTES) -> str | None:
             data = handle.read(limit + 1)
     except (OSError, ValueError):
         return None
+    import hashlib  # here, not at the top: `--no-cache` runs need no OpenSSL (start-up, issue 14)
+
     return hashlib.sha256(data).hexdigest() if len(data) <= limit else None
 
 
 def source_stamp(packages: Iterable[str]) -> str:
     """Hash of the source of apictl's ``packages`` (folders or modules below apictl/): results made by other
     code never match, even at the same version (a checkout between releases)."""
+    import hashlib
+
     root = Path(__file__).parent
     digest = hashlib.sha256(__version__.encode())
     for name in sorted(packages):
@@ -58,6 +61,8 @@ class ResultCache:
     """Results keyed by content, in ``folder`` (created on the first write)."""
 
     def __init__(self, folder: Path, settings: Any):
+        import hashlib
+
         self.folder = folder
         self.salt = hashlib.sha256(FORMAT + b"\0" + json.dumps(settings, sort_keys=True, default=str).encode())
         self.write_error: str | None = None  # the first reason an entry could not be written

@@ -4,7 +4,6 @@ declares it (``--help`` and completion of command names build them all). User er
 stderr and exit code 2."""
 from __future__ import annotations
 
-import sys
 from functools import lru_cache
 from importlib import import_module
 
@@ -14,7 +13,7 @@ import typer.core
 from typer.core import TyperGroup
 
 from . import __version__
-from .source.errors import InputError
+from .guard import run_guarded
 
 # typer 0.15-0.19 escapes "[default: text]" for rich whenever rich is importable, even with rich_markup_mode=None,
 # so help showed a literal "\[default: text]" (fastapi/typer#1058, fix proposed in #1089). apictl never uses rich.
@@ -77,40 +76,6 @@ def main(
 
 
 def run() -> None:
-    from . import interrupt
-
-    for stream in (sys.stdout, sys.stderr):  # a name or text that the terminal's encoding cannot show is escaped
-        try:
-            stream.reconfigure(errors="backslashreplace")
-        except (AttributeError, ValueError):
-            pass
-    interrupt.install()
-    try:
-        # one name however it was started (`apictl`, `python -m apictl`): usage lines and the completion
-        # variable (_APICTL_COMPLETE) must not depend on it
-        app(standalone_mode=True, prog_name="apictl")
-    except InputError as exc:
-        _say(exc.one_line())
-        sys.exit(2)
-    except interrupt.Interrupted as exc:
-        _say(exc.one_line())
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        _say("apictl: interrupted (SIGINT)")
-        sys.exit(130)
-    except OSError as exc:  # only writes fail so (every file goes through output.py): a message to a full stdout
-        from .output import WRITE_ONLY_ERRORS, os_error_reason
-
-        if exc.errno not in WRITE_ONLY_ERRORS:
-            raise
-        _say(f"apictl: error: cannot write output: {os_error_reason(exc)}")
-        sys.exit(2)
-
-
-def _say(line: str) -> None:
-    """The last line of a failed run, on standard error; if even that cannot be written, the exit code still says it."""
-    try:
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+    # one name however it was started (`apictl`, `python -m apictl`): usage lines and the completion
+    # variable (_APICTL_COMPLETE) must not depend on it
+    run_guarded(lambda: app(standalone_mode=True, prog_name="apictl"))

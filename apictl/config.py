@@ -33,6 +33,8 @@ KNOWN_KEYS = {"fail_on", "api_type", "rules", "ignore", "baseline", "params", "s
 
 @dataclass
 class IgnoreEntry:
+    """One ``ignore:`` entry of the config: a rule id with pointer and file globs."""
+
     rule: str
     pointer: str = "*"
     file: str = "*"
@@ -49,6 +51,8 @@ class IgnoreEntry:
 
 @dataclass
 class Config:
+    """The settings of apictl.yaml (or ``[tool.apictl]``); defaults when there is none."""
+
     path: Path | None = None
     fail_on: str | None = None
     api_type: str | None = None

@@ -8,7 +8,6 @@ this process instead: a pool costs more than it saves below a few items.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
@@ -55,5 +54,7 @@ def _results(pool: Any, futures: list) -> Iterator[Any]:
 
 
 def _start_worker(initializer: Callable[..., Any], initargs: Iterable) -> None:
+    import signal  # in workers only: a one-file run imports nothing it does not use
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     initializer(*initargs)

@@ -38,19 +38,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Config
+from .lazy_re import lazy_compile
 from .source.errors import InputError
 
-STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
-HTTP_STAGE_NAME = re.compile(r"^(\$default|[A-Za-z0-9_-]{1,128})$")
-VARIABLE_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
-VARIABLE_VALUE = re.compile(r"^[A-Za-z0-9\-._~:/?#&=,]{1,512}$")
+STAGE_NAME = lazy_compile(r"^[A-Za-z0-9_-]{1,128}$")
+HTTP_STAGE_NAME = lazy_compile(r"^(\$default|[A-Za-z0-9_-]{1,128})$")
+VARIABLE_NAME = lazy_compile(r"^[A-Za-z0-9_]{1,64}$")
+VARIABLE_VALUE = lazy_compile(r"^[A-Za-z0-9\-._~:/?#&=,]{1,512}$")
 CACHE_SIZES = ("0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")
 LOGGING_LEVELS = ("OFF", "ERROR", "INFO")
 UNAUTHORIZED_CACHE = ("FAIL_WITH_403", "SUCCEED_WITH_RESPONSE_HEADER", "SUCCEED_WITHOUT_RESPONSE_HEADER")
 ENDPOINT_TYPES = ("EDGE", "REGIONAL", "PRIVATE")
 SECURITY_POLICIES = ("TLS_1_0", "TLS_1_2")
 QUOTA_PERIODS = ("DAY", "WEEK", "MONTH")
-METHOD_SETTING_KEY = re.compile(r"^(\*/\*|/.*/(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|ANY|\*))$")
+METHOD_SETTING_KEY = lazy_compile(r"^(\*/\*|/.*/(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|ANY|\*))$")
 
 METHOD_SETTING_FIELDS = {
     "metricsEnabled": bool, "loggingLevel": str, "dataTraceEnabled": bool, "throttlingBurstLimit": int,
@@ -66,6 +67,8 @@ STAGE_FIELDS = {
 
 @dataclass
 class Stage:
+    """One stage of apictl.yaml: its name, its spec and its validated settings."""
+
     name: str
     spec: str  # a path relative to the config folder (made absolute), or git:REF:path
     settings: dict[str, Any] = field(default_factory=dict)  # everything but spec, validated

@@ -58,14 +58,12 @@ def validate(
 
       apictl validate specs/ --shard 2/4
     """
-    from ..lint.run import ValidateOptions, run_validate
+    from .validate_run import run
 
-    code = run_validate(ValidateOptions(
-        files=files or [], format=format, fail_on=fail_on, config=config, api_type=api_type, params=param or [],
-        allow_remote=allow_remote, root=root, max_file_size=max_file_size, baseline=baseline,
-        write_baseline=write_baseline, only_openapi=only_openapi, output=output, no_color=no_color, quiet=quiet,
-        jobs=jobs, no_cache=no_cache, shard=shard,
-    ))
+    code = run(files=files, format=format, fail_on=fail_on, config=config, api_type=api_type, param=param,
+               allow_remote=allow_remote, root=root, max_file_size=max_file_size, baseline=baseline,
+               write_baseline=write_baseline, only_openapi=only_openapi, output=output, no_color=no_color,
+               quiet=quiet, jobs=jobs, no_cache=no_cache, shard=shard)
     raise typer.Exit(code)
 
 

@@ -18,6 +18,8 @@ INLINE_IGNORE = "x-apictl-ignore"
 
 @dataclass
 class LintOptions:
+    """Options of one lint run."""
+
     api_type: str | None = None  # rest | http | None (infer)
     params: dict[str, str] = field(default_factory=dict)
     stage_variables: dict[str, dict[str, str]] = field(default_factory=dict)  # stage -> variables
@@ -25,6 +27,8 @@ class LintOptions:
 
 @dataclass
 class LintContext:
+    """What a rule check receives."""
+
     api: Api
     source: SpecSource
     config: Config
@@ -41,6 +45,8 @@ class LintContext:
 
 @dataclass
 class LintResult:
+    """The findings of one spec, after ignores and the baseline."""
+
     source: SpecSource
     api: Api
     findings: list[Finding]

@@ -26,6 +26,8 @@ class FileSettings:
 
 @dataclass
 class FileResult:
+    """Everything validate reports about one input file (picklable and cacheable)."""
+
     name: str
     errors: list[tuple[str, str | None, int | None, int | None]] = field(default_factory=list)  # InputError fields
     checked: bool = False  # counted among the files checked (a skipped non-OpenAPI file is not)

@@ -4,11 +4,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..lazy_re import lazy_compile
 from ..source.document import Document
 
 
 @dataclass(eq=False)
 class Finding:
+    """A problem a rule found at ``pointer`` of ``document``."""
+
     rule: str
     message: str
     document: Document
@@ -22,7 +25,7 @@ class Finding:
 
 MAX_VALUE_CHARS = 120  # of a value a message may echo (a template, a URI, a key...)
 MAX_MESSAGE_CHARS = 600
-_QUOTED = re.compile(r"""'[^'\n]{%d,}'|"[^"\n]{%d,}"|[^\s'"]{%d,}""" % ((MAX_VALUE_CHARS + 1,) * 3))
+_QUOTED = lazy_compile(r"""'[^'\n]{%d,}'|"[^"\n]{%d,}"|[^\s'"]{%d,}""" % ((MAX_VALUE_CHARS + 1,) * 3))
 
 
 def clip_values(message: str) -> str:

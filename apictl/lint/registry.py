@@ -16,6 +16,8 @@ LEVEL_RANK = {"error": 3, "warning": 2, "info": 1, "off": 0}
 
 @dataclass(frozen=True)
 class Rule:
+    """A lint rule's metadata (the check itself is registered with ``check``)."""
+
     id: str
     level: str  # default level: error | warning | info
     summary: str  # one line

@@ -25,6 +25,8 @@ DEFAULT_BASELINE = ".apictl-baseline.json"
 
 @dataclass
 class ValidateOptions:
+    """The arguments of `apictl validate`."""
+
     files: list[str]
     format: str = "text"
     fail_on: str | None = None

@@ -22,16 +22,19 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..lazy_re import lazy_compile
 from ..model.object_kinds import kind_name
 from .official_schemas import container_validator
 
-_CHOICE = re.compile(r"/(oneOf|anyOf)/(\d+)")
+_CHOICE = lazy_compile(r"/(oneOf|anyOf)/(\d+)")
 _REFERENCE_DEFINITIONS = ("/Reference", "/jsonReference", "/reference")
-_REQUIRED = re.compile(r'^"(.+)" is a required property$')
+_REQUIRED = lazy_compile(r'^"(.+)" is a required property$')
 
 
 @dataclass
 class Unit:
+    """One error of a JSON Schema evaluation."""
+
     location: tuple  # instance location, relative to the value that was evaluated
     keyword: str
     message: str

@@ -6,12 +6,12 @@ re-reads a file.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..source.document import Document
 from ..source.intrinsics import branch_label, if_branches
 from ..source.workspace import Workspace
+from .record import Record
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ANY_METHOD = "x-amazon-apigateway-any-method"
@@ -34,21 +34,25 @@ REST_ONLY_ROOT_EXTENSIONS = (
 )
 
 
-@dataclass(eq=False)
-class Located:
+class Located(Record):
     """Something that sits at ``pointer`` in ``document``."""
 
-    document: Document
-    pointer: tuple
+    def __init__(self, document: Document, pointer: tuple) -> None:
+        self.document = document
+        self.pointer = pointer
 
 
-@dataclass(eq=False)
 class Parameter(Located):
-    name: str
-    location: str  # path | query | header | cookie | formData | body
-    required: bool
-    schema: Any  # the schema node (OAS3 ``schema``; OAS2: the parameter itself, or ``schema`` for body)
-    node: dict
+    """An operation's parameter, path-level ones merged in and ``$ref``s followed."""
+
+    def __init__(self, document: Document, pointer: tuple, name: str, location: str, required: bool, schema: Any,
+                 node: dict) -> None:
+        super().__init__(document, pointer)
+        self.name = name
+        self.location = location  # path | query | header | cookie | formData | body
+        self.required = required
+        self.schema = schema  # the schema node (OAS3 ``schema``; OAS2: the parameter itself, or ``schema`` for body)
+        self.node = node
 
     @property
     def key(self) -> tuple[str, str]:
@@ -56,13 +60,17 @@ class Parameter(Located):
         return (loc, self.name.lower() if loc == "header" else self.name)
 
 
-@dataclass(eq=False)
 class Operation(Located):
-    path: str
-    method: str  # lower-case verb, or "any" for x-amazon-apigateway-any-method
-    node: dict
-    parameters: list[Parameter] = field(default_factory=list)
-    branch: tuple = ()  # the Fn::If choices (source.intrinsics.Choice) the operation sits under, if any
+    """One operation (path + method) with its parameters."""
+
+    def __init__(self, document: Document, pointer: tuple, path: str, method: str, node: dict,
+                 parameters: list[Parameter] | None = None, branch: tuple = ()) -> None:
+        super().__init__(document, pointer)
+        self.path = path
+        self.method = method  # lower-case verb, or "any" for x-amazon-apigateway-any-method
+        self.node = node
+        self.parameters = [] if parameters is None else parameters
+        self.branch = branch  # the Fn::If choices (source.intrinsics.Choice) the operation sits under, if any
 
     @property
     def operation_id(self) -> str | None:
@@ -91,16 +99,18 @@ class Operation(Located):
         return value if isinstance(value, list) else None
 
 
-@dataclass(eq=False)
 class Integration(Located):
     """An ``x-amazon-apigateway-integration`` of an operation, or one entry of
     ``components.x-amazon-apigateway-integrations`` (then ``operation`` is None and ``operations`` lists the
     operations whose integration is a ``$ref`` to it). Each integration object is one Integration."""
 
-    node: dict
-    operation: Operation | None = None
-    name: str = ""  # the key under components.x-amazon-apigateway-integrations
-    operations: list[Operation] = field(default_factory=list)  # every operation that uses it
+    def __init__(self, document: Document, pointer: tuple, node: dict, operation: Operation | None = None,
+                 name: str = "", operations: list[Operation] | None = None) -> None:
+        super().__init__(document, pointer)
+        self.node = node
+        self.operation = operation
+        self.name = name  # the key under components.x-amazon-apigateway-integrations
+        self.operations = [] if operations is None else operations  # every operation that uses it
 
     @property
     def type(self) -> str:
@@ -112,10 +122,13 @@ class Integration(Located):
         return self.operation.label if self.operation else f"integration '{self.name}'"
 
 
-@dataclass(eq=False)
 class SecurityScheme(Located):
-    name: str
-    node: dict
+    """A security scheme (OpenAPI 3 ``components/securitySchemes``, 2.0 ``securityDefinitions``)."""
+
+    def __init__(self, document: Document, pointer: tuple, name: str, node: dict) -> None:
+        super().__init__(document, pointer)
+        self.name = name
+        self.node = node
 
     @property
     def type(self) -> str | None:
@@ -128,16 +141,18 @@ class SecurityScheme(Located):
         return value if isinstance(value, dict) else None
 
 
-@dataclass(eq=False)
-class Api:
-    workspace: Workspace
-    version: str  # as written: "2.0", "3.0.3", "3.1.0"; "" when missing
-    operations: list[Operation] = field(default_factory=list)
-    webhooks: list[Operation] = field(default_factory=list)  # OpenAPI 3.1 ``webhooks``: path "webhook:<name>"
-    security_schemes: dict[str, SecurityScheme] = field(default_factory=dict)
-    api_type: str = "rest"  # rest | http
-    api_type_reason: str = ""
-    targets_gateway: bool = False  # the spec is meant for API Gateway (uses its extensions, or --api-type/a template)
+class Api(Record):
+    """The API model lint rules read: operations, security schemes and the API type."""
+
+    def __init__(self, workspace: Workspace, version: str) -> None:
+        self.workspace = workspace
+        self.version = version  # as written: "2.0", "3.0.3", "3.1.0"; "" when missing
+        self.operations: list[Operation] = []
+        self.webhooks: list[Operation] = []  # OpenAPI 3.1 ``webhooks``: path "webhook:<name>"
+        self.security_schemes: dict[str, SecurityScheme] = {}
+        self.api_type = "rest"  # rest | http
+        self.api_type_reason = ""
+        self.targets_gateway = False  # the spec is meant for API Gateway (its extensions, or --api-type/a template)
 
     @property
     def document(self) -> Document:

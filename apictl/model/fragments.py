@@ -18,11 +18,16 @@ from .object_kinds import kind_at, kind_name
 
 @dataclass
 class Fragment:
+    """A part of a spec validated on its own, with the kind of OpenAPI object it is."""
+
     document: Document
     pointer: tuple
     node: Any
     kind: str
     why: str  # how the finding explains where the kind comes from
+
+
+_UNKNOWN = object()
 
 
 def fragments(api, major: str) -> Iterator[Fragment]:
@@ -35,6 +40,7 @@ def _referenced(api, major: str) -> Iterator[Fragment]:
     root = ws.root
     queue: list[tuple[Document, tuple, str]] = [(root, (), "document")]
     seen: set[tuple[int, tuple, str]] = set()
+    root_kinds: dict[tuple, str | None] = {}
     while queue:
         doc, base, kind = queue.pop()
         n = len(base)
@@ -48,8 +54,12 @@ def _referenced(api, major: str) -> Iterator[Fragment]:
             if hit is None:
                 continue  # reported by the reference rules
             target, target_ptr, node = hit
-            if target is root and kind_at(major, "document", target_ptr) == ref_kind:
-                continue  # validated with the whole document
+            if target is root:
+                root_kind = root_kinds.get(target_ptr, _UNKNOWN)
+                if root_kind is _UNKNOWN:  # thousands of $refs name the same few hundred places
+                    root_kind = root_kinds[target_ptr] = kind_at(major, "document", target_ptr)
+                if root_kind == ref_kind:
+                    continue  # validated with the whole document
             key = (id(target), target_ptr, ref_kind)
             if key in seen:
                 continue
@@ -61,7 +71,7 @@ def _referenced(api, major: str) -> Iterator[Fragment]:
 
 
 def _if_branches(doc: Document, major: str) -> Iterator[Fragment]:
-    if "Fn::If" not in doc.text and "!If" not in doc.text:
+    if not doc.has_if or ("Fn::If" not in doc.text and "!If" not in doc.text):
         return
     stack: list[tuple[tuple, Any]] = [((), doc.data)]
     while stack:

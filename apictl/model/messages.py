@@ -6,44 +6,55 @@ every ``$ref`` followed (``components/requestBodies``, ``components/responses``,
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..source.document import Document
 from .api import Api, Operation
+from .record import Record
 
 Located = tuple[Document, tuple, Any]  # (document, pointer, node)
 
 
-@dataclass(eq=False)
-class MediaType:
-    name: str
-    at: tuple[Document, tuple]  # where the media-type object (2.0: the operation) sits
-    schema: Located | None  # resolved schema, None when the media type declares none
+class MediaType(Record):
+    """One media type of a request body or response, with its resolved schema."""
+
+    def __init__(self, name: str, at: tuple[Document, tuple], schema: Located | None) -> None:
+        self.name = name
+        self.at = at  # where the media-type object (2.0: the operation) sits
+        self.schema = schema  # resolved schema, None when the media type declares none
 
 
-@dataclass(eq=False)
-class RequestBody:
-    required: bool
-    at: tuple[Document, tuple]
-    content: dict[str, MediaType] = field(default_factory=dict)
+class RequestBody(Record):
+    """What an operation receives: OpenAPI 3 ``requestBody``, or an OpenAPI 2.0 ``body`` parameter."""
+
+    def __init__(self, required: bool, at: tuple[Document, tuple],
+                 content: dict[str, MediaType] | None = None) -> None:
+        self.required = required
+        self.at = at
+        self.content = {} if content is None else content
 
 
-@dataclass(eq=False)
-class Header:
-    name: str
-    required: bool
-    at: tuple[Document, tuple]
-    schema: Located | None
-    node: dict
+class Header(Record):
+    """A response header, its ``$ref`` followed."""
+
+    def __init__(self, name: str, required: bool, at: tuple[Document, tuple], schema: Located | None,
+                 node: dict) -> None:
+        self.name = name
+        self.required = required
+        self.at = at
+        self.schema = schema
+        self.node = node
 
 
-@dataclass(eq=False)
-class Response:
-    status: str
-    at: tuple[Document, tuple]
-    content: dict[str, MediaType] = field(default_factory=dict)
-    headers: dict[str, Header] = field(default_factory=dict)  # lower-cased names
+class Response(Record):
+    """One response of an operation (by status code)."""
+
+    def __init__(self, status: str, at: tuple[Document, tuple], content: dict[str, MediaType] | None = None,
+                 headers: dict[str, Header] | None = None) -> None:
+        self.status = status
+        self.at = at
+        self.content = {} if content is None else content
+        self.headers = {} if headers is None else headers  # lower-cased names
 
     @property
     def success(self) -> bool:

@@ -8,6 +8,8 @@ LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 @dataclass
 class ReportItem:
+    """One finding or error as every report format shows it."""
+
     id: str  # rule or check id
     level: str  # error | warning | info
     message: str
@@ -55,6 +57,8 @@ class ReportError:
 
 @dataclass
 class RuleInfo:
+    """What a report says about a rule (SARIF rule metadata)."""
+
     id: str
     level: str
     summary: str

@@ -13,6 +13,8 @@ from .paths import remember_read
 
 @dataclass(eq=False)
 class Document:
+    """One loaded file (or git revision) of a spec: its text, data and walk records."""
+
     path: Path  # absolute; for git revisions a virtual path inside the repository
     display: str  # the name we print (as the user wrote it, or relative to the working folder)
     text: str
@@ -26,6 +28,7 @@ class Document:
     base_pointer: tuple = ()  # where the OpenAPI document sits inside a template (SAM DefinitionBody)
     raw: bytes | None = field(default=None, repr=False)  # ``text`` as UTF-8 when read from a file (no re-encoding)
     on_disk: bool = False  # read from a file (not a git revision, not a URL): an output may never replace it
+    has_if: bool = True  # False: the walk saw no Fn::If key, so no pass need look for CloudFormation conditions
     _positions: Any = None
 
     def position(self, pointer: tuple) -> tuple[int, int]:
@@ -179,4 +182,5 @@ def load_document(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES, tex
         raise InputError(f"file is over the {max_bytes:,}-byte limit (--max-file-size)", display, 1, 1)
     parsed = parse_text(text, display)
     return Document(path=path, display=display, text=text, data=parsed.data, kind=parsed.kind, refs=parsed.refs,
-                    extensions=parsed.extensions, value_sites=parsed.value_sites, raw=raw, on_disk=from_disk)
+                    extensions=parsed.extensions, value_sites=parsed.value_sites, raw=raw, on_disk=from_disk,
+                    has_if=parsed.has_if)

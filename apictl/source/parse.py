@@ -77,12 +77,15 @@ CFN_FN_TAGS = (
 
 @dataclass
 class Parsed:
+    """A parsed text and what the normalising walk recorded for later passes."""
+
     data: Any
     kind: str  # "yaml" or "json"
     refs: list[tuple[tuple, str]] = field(default_factory=list)  # (pointer, $ref value)
     extensions: list[tuple[tuple, str]] = field(default_factory=list)  # (pointer of the mapping, x-amazon-apigateway-* key)
     value_sites: list[tuple] = field(default_factory=list)  # pointers of mappings with example(s) or default
     node_count: int = 0
+    has_if: bool = False  # some mapping may have an Fn::If key (its keys, joined, contain "Fn::If")
 
 
 def parse_text(text: str, name: str, kind: str | None = None) -> Parsed:
@@ -571,6 +574,8 @@ def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True)
                 keys = "".join(node)
             if "$ref" in node and type(node["$ref"]) is str:
                 refs.append((tuple(path), node["$ref"]))
+            if "Fn::If" in keys:
+                parsed.has_if = True
             has_extensions = EXTENSION_PREFIX in keys
             if ("default" in keys or "example" in keys) and ("default" in node or "example" in node
                                                              or "examples" in node):

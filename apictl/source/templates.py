@@ -36,6 +36,8 @@ HTTP_TYPES = {"AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"}
 
 @dataclass
 class EmbeddedApi:
+    """An API found in a SAM/CloudFormation template: inline body or a local file."""
+
     logical_id: str
     resource_type: str
     pointer: tuple  # of the body inside the template; for a file it names: of the path string

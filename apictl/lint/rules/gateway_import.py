@@ -2,9 +2,9 @@
 (warnings): versions, path segments, greedy paths, models, external references, size, quotas."""
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator
 
+from ...lazy_re import lazy_compile
 from ...model.api import Api, Operation
 from ...model.schemas import iter_subschemas
 from ...source.document import Document
@@ -77,8 +77,8 @@ declare(
                              "the route never gets the request")),
 )
 
-SEGMENT = re.compile(r"^([A-Za-z0-9_\-.,:]+|\{[A-Za-z0-9_\-.]+\+?\})$")
-MODEL_NAME = re.compile(r"^[A-Za-z0-9]+$")
+SEGMENT = lazy_compile(r"^([A-Za-z0-9_\-.,:]+|\{[A-Za-z0-9_\-.]+\+?\})$")
+MODEL_NAME = lazy_compile(r"^[A-Za-z0-9]+$")
 MAX_DEFINITION_BYTES = 6 * 1024 * 1024
 RESOURCE_QUOTA = 300
 MAX_POLICY_CHARS = 8192

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ...lazy_re import lazy_compile
 from ...model.api import INTEGRATION, Integration
 from ..gateway import PLACEHOLDER, rationale, static_text
 from ..gateway_names import context_problem
@@ -75,30 +76,30 @@ declare(
 )
 
 NAME = r"[A-Za-z0-9._$-]+"
-REST_REQUEST_KEY = re.compile(rf"^integration\.request\.(path|querystring|header)\.{NAME}$")
-REST_REQUEST_VALUE = re.compile(
+REST_REQUEST_KEY = lazy_compile(rf"^integration\.request\.(path|querystring|header)\.{NAME}$")
+REST_REQUEST_VALUE = lazy_compile(
     rf"^(method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.{NAME}"
     rf"|method\.request\.body(\..+)?|\$?stageVariables\.[A-Za-z0-9_]+|\$?context\.[A-Za-z0-9_.]+|'.*')$", re.S)
-REST_RESPONSE_KEY = re.compile(rf"^method\.response\.header\.{NAME}$")
-REST_RESPONSE_VALUE = re.compile(
+REST_RESPONSE_KEY = lazy_compile(rf"^method\.response\.header\.{NAME}$")
+REST_RESPONSE_VALUE = lazy_compile(
     rf"^(integration\.response\.(header|multivalueheader)\.{NAME}|integration\.response\.body(\..+)?"
     rf"|\$?stageVariables\.[A-Za-z0-9_]+|\$?context\.[A-Za-z0-9_.]+|'.*')$", re.S)
-CACHE_KEY = re.compile(rf"^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.{NAME}$")
-HTTP_REQUEST_KEY = re.compile(r"^((append|overwrite|remove):(header|querystring)\.[^\s]+|overwrite:path)$")
-HTTP_SOURCE = re.compile(r"\$\{?(request|response|context|stageVariables)\.([A-Za-z0-9_]+)([A-Za-z0-9_.$-]*)")
-METHOD_REQUEST = re.compile(rf"^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.({NAME})$")
+CACHE_KEY = lazy_compile(rf"^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.{NAME}$")
+HTTP_REQUEST_KEY = lazy_compile(r"^((append|overwrite|remove):(header|querystring)\.[^\s]+|overwrite:path)$")
+HTTP_SOURCE = lazy_compile(r"\$\{?(request|response|context|stageVariables)\.([A-Za-z0-9_]+)([A-Za-z0-9_.$-]*)")
+METHOD_REQUEST = lazy_compile(rf"^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.({NAME})$")
 LOCATIONS = {"path": "path", "querystring": "query", "multivaluequerystring": "query", "header": "header",
              "multivalueheader": "header"}
 
 P = "\x00"  # stands for one ${...} placeholder (Fn::Sub variable, Terraform variable, stage variable)
 PARTITION, REGION, ACCOUNT = rf"(aws[a-z-]*|{P})", rf"([a-z0-9-]+|{P})", rf"(\d{{12}}|{P})"
-LAMBDA_URI = re.compile(rf"^arn:{PARTITION}:apigateway:{REGION}:lambda:path/+(2015-03-31|2021-11-15)/functions/"
-                        rf"(?P<fn>.+)/(?P<action>invocations|response-streaming-invocations)$")
-FUNCTION_ARN = re.compile(rf"^(arn:{PARTITION}:lambda:{REGION}:{ACCOUNT}:function:([A-Za-z0-9_-]|{P})+"
-                          rf"(:([A-Za-z0-9_$-]|{P})+)?|[^/]*{P}[^/]*)$")
-SERVICE_URI = re.compile(rf"^arn:{PARTITION}:apigateway:{REGION}:([a-z0-9.-]+|{P}):((path|action)/.*|{P}.*)$", re.S)
-URL = re.compile(rf"^https?://(?:[^@/\s]*@)?(\[[^\]]+\]|[^:/?#\s]+)(?::(\d+|{P}))?([/?#].*)?$", re.S)
-HTTP_PRIVATE_TARGET = re.compile(rf"^arn:{PARTITION}:(elasticloadbalancing|servicediscovery):.+|^{P}$")
+LAMBDA_URI = lazy_compile(rf"^arn:{PARTITION}:apigateway:{REGION}:lambda:path/+(2015-03-31|2021-11-15)/functions/"
+                          rf"(?P<fn>.+)/(?P<action>invocations|response-streaming-invocations)$")
+FUNCTION_ARN = lazy_compile(rf"^(arn:{PARTITION}:lambda:{REGION}:{ACCOUNT}:function:([A-Za-z0-9_-]|{P})+"
+                            rf"(:([A-Za-z0-9_$-]|{P})+)?|[^/]*{P}[^/]*)$")
+SERVICE_URI = lazy_compile(rf"^arn:{PARTITION}:apigateway:{REGION}:([a-z0-9.-]+|{P}):((path|action)/.*|{P}.*)$", re.S)
+URL = lazy_compile(rf"^https?://(?:[^@/\s]*@)?(\[[^\]]+\]|[^:/?#\s]+)(?::(\d+|{P}))?([/?#].*)?$", re.S)
+HTTP_PRIVATE_TARGET = lazy_compile(rf"^arn:{PARTITION}:(elasticloadbalancing|servicediscovery):.+|^{P}$")
 
 SUBTYPE_PARAMETERS = {
     "EventBridge-PutEvents": (("Detail", "DetailType", "Source"),

@@ -3,8 +3,7 @@ only headers its method response declares; HTTP API response parameter mappings 
 and use response sources (sections 1.14.4, 1.14.6, 3.2, 3.5)."""
 from __future__ import annotations
 
-import re
-
+from ...lazy_re import lazy_compile
 from ...model.messages import responses as method_responses
 from ..gateway import rationale, static_text
 from ..gateway_names import context_problem
@@ -30,10 +29,10 @@ declare(
                              "parameter specified'")),
 )
 
-HTTP_STATUS = re.compile(r"^[2-5]\d\d$")
-HTTP_RESPONSE_KEY = re.compile(r"^((append|overwrite|remove):header\.[^\s]+|overwrite:statuscode)$")
-HTTP_RESPONSE_SOURCE = re.compile(r"\$\{?(request|response|context|stageVariables)\.([A-Za-z0-9_]+)([A-Za-z0-9_.$-]*)")
-METHOD_RESPONSE_HEADER = re.compile(rf"^method\.response\.header\.({NAME})$")
+HTTP_STATUS = lazy_compile(r"^[2-5]\d\d$")
+HTTP_RESPONSE_KEY = lazy_compile(r"^((append|overwrite|remove):header\.[^\s]+|overwrite:statuscode)$")
+HTTP_RESPONSE_SOURCE = lazy_compile(r"\$\{?(request|response|context|stageVariables)\.([A-Za-z0-9_]+)([A-Za-z0-9_.$-]*)")
+METHOD_RESPONSE_HEADER = lazy_compile(rf"^method\.response\.header\.({NAME})$")
 
 
 @check("apigw-integration-response-status-undeclared", "apigw-response-header-undeclared",

@@ -2,8 +2,7 @@
 authorizers are complete for their type (section 1.5), and the API key source fits."""
 from __future__ import annotations
 
-import re
-
+from ...lazy_re import lazy_compile
 from ...model.api import AUTHORIZER
 from ..gateway import rationale, static_text
 from ..registry import Rule, check, declare, retire
@@ -53,13 +52,13 @@ declare(
 )
 
 NAME = r"[A-Za-z0-9._$-]+"
-REST_SINGLE_HEADER = re.compile(rf"^method\.request\.header\.{NAME}$")
-REST_REQUEST_SOURCE = re.compile(rf"^(method\.request\.(header|querystring)\.{NAME}|stageVariables\.[A-Za-z0-9_]+"
-                                 r"|context\.[A-Za-z0-9_.]+)$")
-HTTP_REQUEST_SOURCE = re.compile(rf"^(\$request\.(header|querystring)\.{NAME}|\$stageVariables\.[A-Za-z0-9_]+"
-                                 r"|\$context\.[A-Za-z0-9_.]+)$")
-HTTP_JWT_SOURCE = re.compile(rf"^\$request\.(header|querystring)\.{NAME}$")
-REST_NAMED_SOURCE = re.compile(rf"^method\.request\.(header|querystring)\.({NAME})$")
+REST_SINGLE_HEADER = lazy_compile(rf"^method\.request\.header\.{NAME}$")
+REST_REQUEST_SOURCE = lazy_compile(rf"^(method\.request\.(header|querystring)\.{NAME}|stageVariables\.[A-Za-z0-9_]+"
+                                   r"|context\.[A-Za-z0-9_.]+)$")
+HTTP_REQUEST_SOURCE = lazy_compile(rf"^(\$request\.(header|querystring)\.{NAME}|\$stageVariables\.[A-Za-z0-9_]+"
+                                   r"|\$context\.[A-Za-z0-9_.]+)$")
+HTTP_JWT_SOURCE = lazy_compile(rf"^\$request\.(header|querystring)\.{NAME}$")
+REST_NAMED_SOURCE = lazy_compile(rf"^method\.request\.(header|querystring)\.({NAME})$")
 LAMBDA_AUTHORIZERS = ("token", "request")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ...lazy_re import lazy_compile
 from ..gateway import rationale, static_text
 from ..gateway_names import INPUT, UTIL, context_problem
 from ..registry import Rule, check, declare
@@ -26,10 +27,10 @@ declare(
 )
 
 MAX_TEMPLATE_BYTES = 300 * 1024
-COMMENTS = re.compile(r"#\*.*?\*#|##[^\n]*", re.S)
-DIRECTIVE = re.compile(r"(?<!\\)#\{?(if|foreach|macro|define|elseif|else|end)\b\}?")
+COMMENTS = lazy_compile(r"#\*.*?\*#|##[^\n]*", re.S)
+DIRECTIVE = lazy_compile(r"(?<!\\)#\{?(if|foreach|macro|define|elseif|else|end)\b\}?")
 OPENERS = ("if", "foreach", "macro", "define")
-MEMBER = re.compile(r"\$!?\{?(context|input|util)\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)")
+MEMBER = lazy_compile(r"\$!?\{?(context|input|util)\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)")
 
 
 def _templates(ctx) -> Iterator[tuple[object, tuple, str, bool]]:

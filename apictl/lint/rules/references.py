@@ -37,6 +37,7 @@ def check_references(ctx):
         yield ctx.finding(problem.rule, problem.message, problem.pointer + ("$ref",), problem.document)
     failed_files = {(id(p.document), p.pointer) for p in ws.problems}
     sibling_check = ctx.api.major in ("2.0", "3.0")
+    cycles: dict[tuple[int, str], bool] = {}  # a spec writes the same $ref many times
     for doc, pointer, ref in ws.all_refs():
         if (id(doc), pointer) in failed_files:
             continue
@@ -47,7 +48,10 @@ def check_references(ctx):
             if not _builtin_model_ref(ctx.api, doc, ref):  # reported by apigw-builtin-model-ref
                 yield ctx.finding("ref-unresolved", f"$ref '{ref}' does not resolve", pointer + ("$ref",), doc)
             continue
-        if _is_pure_cycle(ws, doc, ref):
+        in_cycle = cycles.get((id(doc), ref))
+        if in_cycle is None:
+            in_cycle = cycles[(id(doc), ref)] = _is_pure_cycle(ws, doc, ref)
+        if in_cycle:
             yield ctx.finding("ref-cycle", f"$ref '{ref}' is part of a cycle of references with no content",
                               pointer + ("$ref",), doc)
         if sibling_check:

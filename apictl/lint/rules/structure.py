@@ -17,7 +17,6 @@ from ...model.object_kinds import kind_at
 from ...source.intrinsics import is_intrinsic
 from ..official_schemas import knows, validator_for
 from ..registry import Rule, check, declare
-from ..schema_errors import choice_errors, enum_message, explain
 
 declare(
     Rule("oas-version", "error", "The file is not an OpenAPI 2.0, 3.0 or 3.1 document",
@@ -76,6 +75,8 @@ def structural_errors(data: Any, major: str, kind: str = "document") -> list[tup
     validator = validator_for(major, kind)
     found: dict[tuple, list[str]] = {}
     for error in validator.iter_errors(data):
+        from ..schema_errors import choice_errors, enum_message, explain  # only documents with errors need it
+
         pointer = _real_pointer(data, error.instance_path)
         if _inside_intrinsic(data, pointer):
             continue
