@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import bisect
 import json
+import subprocess
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apictl.diff.compare import canonical
 from apictl.plan.jsonio import canonical as compact_json
+from apictl.report import json_text
 from apictl.report.json_text import dumps_indented
 from apictl.source import positions
 from apictl.source.document import load_document
@@ -25,15 +28,36 @@ JSON_VALUES = st.recursive(
 )
 
 
+class _OrjsonForEverySize:
+    """Small reports skip orjson: make every report big enough for it, to check what it writes."""
+
+    def __enter__(self):
+        self.saved, json_text.SMALL = json_text.SMALL, 0
+
+    def __exit__(self, *exc):
+        json_text.SMALL = self.saved
+
+
 @settings(max_examples=300, deadline=None)
 @given(JSON_VALUES)
 def test_indented_json_is_byte_identical_to_the_standard_library(value):
-    assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    with _OrjsonForEverySize():
+        assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
 
 
 def test_indented_json_keeps_standard_library_text_for_floats_tuples_and_escapes():
-    for value in ({"a": 1e16, "b": float("nan")}, {"t": (1, 2)}, ["\x00\x1f\"\\\u2028é😀"], {"k": 2**64}):
-        assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    with _OrjsonForEverySize():
+        for value in ({"a": 1e16, "b": float("nan")}, {"t": (1, 2)}, ["\x00\x1f\"\\\u2028é😀"], {"k": 2**64}):
+            assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_a_big_report_is_written_by_orjson_and_a_small_one_without_importing_it():
+    big = {"items": [{"id": f"rule-{i}", "line": i, "ok": i % 2 == 0, "note": None} for i in range(2000)]}
+    assert json_text._orjson_safe(big) and not json_text._orjson_safe({"items": []})
+    assert dumps_indented(big) == json.dumps(big, indent=2, ensure_ascii=False)
+    script = ("import sys; from apictl.report.json_text import dumps_indented; dumps_indented({'a': [1, 'x']}); "
+              "print('orjson' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True).stdout.strip() == "False"
 
 
 @given(st.text())

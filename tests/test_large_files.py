@@ -142,3 +142,14 @@ def test_anchor_and_tag_tests_on_many_marks(monkeypatch):
     for text in ("& & & &a", "a&b c&d e&f g&h", "! ! ! !x", "a!b c!d e!f :!Ref"):
         assert parse._has_anchor(text) == (parse._ANCHOR_RE.search(text) is not None)
         assert parse._has_tag(text) == (parse._TAG_RE.search(text) is not None)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(marks)
+def test_anchor_and_tag_tests_hand_over_to_the_regexes_past_a_few_marks(text):
+    saved, parse._FEW = parse._FEW, 2  # the scan gives up after two marks: the regex takes over from there
+    try:
+        assert parse._has_anchor(text) == (parse._ANCHOR_RE.search(text) is not None)
+        assert parse._has_tag(text) == (parse._TAG_RE.search(text) is not None)
+    finally:
+        parse._FEW = saved

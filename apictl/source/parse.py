@@ -38,28 +38,30 @@ _FEW = 10_000  # up to this many '&' or '!', _has_anchor and _has_tag look at ea
 
 def _has_anchor(text: str) -> bool:
     """``_ANCHOR_RE.search(text) is not None``, fast: the regex tries its alternatives at every character
-    (0.13 s on a 4 MB spec), while most specs hold a few '&' at most."""
-    if text.count("&") > _FEW:
-        return _ANCHOR_RE.search(text) is not None
-    at = text.find("&")
+    (0.13 s on a 4 MB spec), while most specs hold a few '&' at most; past _FEW of them, the regex."""
+    at, seen = text.find("&"), 0
     while at != -1:
         if (at == 0 or text[at - 1] in " \t[{,\n") and at + 1 < len(text) and text[at + 1] not in " \t\r\n,[]{}":
             return True
+        seen += 1
+        if seen > _FEW:
+            return _ANCHOR_RE.search(text, at) is not None
         at = text.find("&", at + 1)
     return False
 
 
 def _has_tag(text: str) -> bool:
     """``_TAG_RE.search(text) is not None``, fast (see _has_anchor)."""
-    if text.count("!") > _FEW:
-        return _TAG_RE.search(text) is not None
-    floor, at = 0, text.find("!")
+    floor, at, seen = 0, text.find("!"), 0
     while at != -1:
         before = at - 1
         while before >= floor and text[before] in " \t":  # spaces back to the previous '!' at most: linear
             before -= 1
         if (before < 0 or text[before] in ":[{,\n-") and at + 1 < len(text) and text[at + 1] in _TAG_START:
             return True
+        seen += 1
+        if seen > _FEW:
+            return _TAG_RE.search(text, at) is not None
         floor, at = at, text.find("!", at + 1)
     return False
 
@@ -108,7 +110,8 @@ def parse_text(text: str, name: str, kind: str | None = None) -> Parsed:
         data = _parse_yaml(text, name)
     if not isinstance(data, (dict, list)):
         raise InputError(f"expected a mapping at the top level, found {_type_name(data)}", name, 1, 1)
-    parsed.data = _normalise(data, parsed, name, text, aliases=kind == "yaml" and _has_anchor(text))
+    aliases = kind == "yaml" and _has_anchor(text)
+    parsed.data = _normalise(data, parsed, name, text, aliases, share=len(text) > LARGE_FILE)
     return parsed
 
 
@@ -130,7 +133,7 @@ def parse_by_entries(text: str, name: str, parsed: Parsed) -> Any | None:
     start = header_end(text)
     if start is None:
         return None
-    walk = _normaliser(parsed, name, text, aliases=False)
+    walk = _normaliser(parsed, name, text, aliases=False, share=True)
     try:
         data = _mapping_by_entries(text, start, len(text), 0, (), walk)
     except _NotBlocks:
@@ -511,11 +514,12 @@ VALUE_KEYS = ("example", "examples", "default")  # values later checked against 
 _SHORT = 64  # string values up to this length are shared (enums, types, media types, formats repeat)
 
 
-def _normalise(root: Any, parsed: Parsed, name: str, text: str = "", aliases: bool = True) -> Any:
-    return _normaliser(parsed, name, text, aliases)(root, ())
+def _normalise(root: Any, parsed: Parsed, name: str, text: str = "", aliases: bool = True,
+               share: bool = True) -> Any:
+    return _normaliser(parsed, name, text, aliases, share)(root, ())
 
 
-def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True):
+def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True, share: bool = True):
     """A function ``(node, path) -> node`` that normalises ``node``, the data at ``path`` (see below), recording into
     ``parsed``; a large file is normalised one batch of entries at a time (parse_by_entries), with one state.
 
@@ -535,12 +539,16 @@ def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True)
     An alias stays the same object as its anchor; its sites are recorded under each path that reaches it.
     ``aliases``: the data may share objects (a YAML text with anchors); without, nothing is tracked (yaml_rs
     and json build every node anew).
+    ``share``: share keys and short strings (a large file: the memory counts). Otherwise, and without aliases,
+    the walk keeps the parser's mappings and changes only the few that need it (non-string or merge keys):
+    rebuilding every mapping was a third of validating a 4 MB spec.
     """
     refs = parsed.refs
     extensions = parsed.extensions
     value_sites = parsed.value_sites
     strings: dict[str, str] = {}
-    share = strings.setdefault
+    shared_string = strings.setdefault
+    in_place = not share and not aliases
     path: list = []
     count = 0
     replayed = 0
@@ -580,6 +588,20 @@ def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True)
             if ("default" in keys or "example" in keys) and ("default" in node or "example" in node
                                                              or "examples" in node):
                 value_sites.append(tuple(path))
+            if in_place and node is source:  # keep the parser's mapping: only what it holds may change
+                for k, v in node.items():
+                    if has_extensions and k.startswith(EXTENSION_PREFIX):
+                        extensions.append((tuple(path), k))
+                    t = type(v)
+                    if t is dict or t is list:
+                        path.append(k)
+                        new = walk(v, depth + 1, False)
+                        path.pop()
+                        if new is not v:
+                            node[k] = new
+                    elif t is int and not -_HUGE_INT < v < _HUGE_INT:
+                        raise _huge_integer(text, path + [k], name)
+                return node
             if again:
                 out = rebuilt[id(source)]
             else:
@@ -588,13 +610,14 @@ def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True)
                     rebuilt[id(source)] = rebuilt[id(out)] = out  # met again as parsed, or in a list walked already
                     keep.append(source)
             for k, v in node.items():
-                k = share(k, k)
+                if share:
+                    k = shared_string(k, k)
                 if has_extensions and k.startswith(EXTENSION_PREFIX):  # in document order, as a full walk meets them
                     extensions.append((tuple(path), k))
                 t = type(v)
                 if t is str:
-                    if len(v) <= _SHORT:
-                        v = share(v, v)
+                    if share and len(v) <= _SHORT:
+                        v = shared_string(v, v)
                 elif t is dict or t is list:
                     path.append(k)
                     v = walk(v, depth + 1, shared)
@@ -610,8 +633,8 @@ def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True)
         for i, v in enumerate(node):
             t = type(v)
             if t is str:
-                if len(v) <= _SHORT:
-                    node[i] = share(v, v)
+                if share and len(v) <= _SHORT:
+                    node[i] = shared_string(v, v)
             elif t is dict or t is list:
                 path.append(i)
                 new = walk(v, depth + 1, shared)
