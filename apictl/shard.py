@@ -6,12 +6,12 @@ to shard 2, and so on. Each spec lands in exactly one shard; shards differ in si
 """
 from __future__ import annotations
 
-import re
 from pathlib import PurePath
 
+from .lazy_re import lazy_compile
 from .source.errors import InputError
 
-_SHARD = re.compile(r"([0-9]+)/([0-9]+)")
+_SHARD = lazy_compile(r"([0-9]+)/([0-9]+)")
 
 
 def parse_shard(text: str) -> tuple[int, int]:

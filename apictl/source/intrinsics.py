@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator, NamedTuple
 
-_SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
+from ..lazy_re import lazy_compile
+
+_SUB_VAR = lazy_compile(r"\$\{([^}!]+)\}")
 
 
 def is_intrinsic(value: Any) -> bool:

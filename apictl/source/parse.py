@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..lazy_re import lazy_compile
 from .blocks import LARGE_FILE, entries, header_end, key_at, value_start
 from .errors import InputError
 
@@ -28,10 +29,10 @@ MAX_NODES = 5_000_000
 MAX_ALIAS_EVENTS = 1_000_000
 
 # A YAML tag where a value starts: after "key: ", "- ", "[", "," or at the start of a line.
-_TAG_RE = re.compile(r"(?:^|[:\[{,\n-])[ \t]*!(?=[A-Za-z!])")
+_TAG_RE = lazy_compile(r"(?:^|[:\[{,\n-])[ \t]*!(?=[A-Za-z!])")
 # A YAML anchor (&name) where a node starts: only then may one object stand at several places.
-_ANCHOR_RE = re.compile(r"(?:^|[ \t\[{,])&[^ \t\r\n,\[\]{}]", re.M)
-_YAML_POS_RE = re.compile(r"line (\d+),? column (\d+)")
+_ANCHOR_RE = lazy_compile(r"(?:^|[ \t\[{,])&[^ \t\r\n,\[\]{}]", re.M)
+_YAML_POS_RE = lazy_compile(r"line (\d+),? column (\d+)")
 _TAG_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!")
 _FEW = 10_000  # up to this many '&' or '!', _has_anchor and _has_tag look at each instead of running the regex
 
@@ -223,8 +224,8 @@ def _parse_json(text: str, name: str) -> Any:
     return data
 
 
-_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
-_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
+_MAYBE_SURROGATE = lazy_compile(r"\\u[dD][89a-fA-F]")
+_ESCAPE = lazy_compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
 
 
 def _lone_surrogate(text: str) -> int | None:
@@ -330,7 +331,7 @@ def _parse_yaml(text: str, name: str) -> Any:
     return data
 
 
-_DOC_MARKER_RE = re.compile(r"^---(?=[ \t\r]|$)", re.M)
+_DOC_MARKER_RE = lazy_compile(r"^---(?=[ \t\r]|$)", re.M)
 
 
 def _second_document(text: str) -> int | None:
@@ -398,8 +399,8 @@ def _parse_tagged_yaml(text: str, name: str) -> Any:
     return data
 
 
-_YAML_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_YAML_SURROGATE_ESCAPE = lazy_compile(r"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = lazy_compile("[\ud800-\udfff]")
 
 
 def _holds_surrogate(data: Any) -> bool:

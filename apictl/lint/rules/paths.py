@@ -2,8 +2,7 @@
 and no two paths are the same route under different variable names."""
 from __future__ import annotations
 
-import re
-
+from ...lazy_re import lazy_compile
 from ..registry import Rule, check, declare
 
 declare(
@@ -24,7 +23,7 @@ declare(
          example="parameters: [{name: a, in: query}, {name: a, in: query}]"),
 )
 
-_VAR = re.compile(r"\{([^{}]*)\}")
+_VAR = lazy_compile(r"\{([^{}]*)\}")
 
 
 def template_variables(path: str) -> list[str]:
