@@ -18,10 +18,10 @@ sdk: {...}                    # SDK settings
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .record import Value
 from .source import paths
 from .source.errors import InputError
 
@@ -31,13 +31,15 @@ KNOWN_KEYS = {"fail_on", "api_type", "rules", "ignore", "baseline", "params", "s
               "serve"}
 
 
-@dataclass
-class IgnoreEntry:
+class IgnoreEntry(Value):
     """One ``ignore:`` entry of the config: a rule id with pointer and file globs."""
 
-    rule: str
-    pointer: str = "*"
-    file: str = "*"
+    _fields = ("rule", "pointer", "file")
+
+    def __init__(self, rule: str, pointer: str = "*", file: str = "*"):
+        self.rule = rule
+        self.pointer = pointer
+        self.file = file
 
     def matches(self, rule: str, pointer: str, file: str) -> bool:
         import fnmatch  # only configs with ignore entries need it
@@ -49,20 +51,31 @@ class IgnoreEntry:
         )
 
 
-@dataclass
-class Config:
+class Config(Value):
     """The settings of apictl.yaml (or ``[tool.apictl]``); defaults when there is none."""
 
-    path: Path | None = None
-    fail_on: str | None = None
-    api_type: str | None = None
-    rules: dict[str, str] = field(default_factory=dict)
-    ignore: list[IgnoreEntry] = field(default_factory=list)
-    baseline: Path | None = None
-    params: dict[str, str] = field(default_factory=dict)
-    raw: dict[str, Any] = field(default_factory=dict)
-    _text: str = ""  # the YAML text, for positions (computed only when one is asked for)
-    _positions: Any = None
+    _fields = ("path", "fail_on", "api_type", "rules", "ignore", "baseline", "params", "raw", "_text", "_positions")
+
+    def __init__(self, path: Path | None = None, fail_on: str | None = None, api_type: str | None = None,
+                 rules: dict[str, str] | None = None, ignore: list[IgnoreEntry] | None = None,
+                 baseline: Path | None = None, params: dict[str, str] | None = None,
+                 raw: dict[str, Any] | None = None, _text: str = "", _positions: Any = None):
+        self.path = path
+        self.fail_on = fail_on
+        self.api_type = api_type
+        self.rules = {} if rules is None else rules
+        self.ignore = [] if ignore is None else ignore
+        self.baseline = baseline
+        self.params = {} if params is None else params
+        self.raw = {} if raw is None else raw
+        self._text = _text  # the YAML text, for positions (computed only when one is asked for)
+        self._positions = _positions
+
+    def without_positions(self) -> "Config":
+        """A copy without the position index (what is sent to worker processes and hashed for the cache)."""
+        copy = Config.__new__(Config)
+        copy.__dict__.update(self.__dict__, _positions=None)
+        return copy
 
     @property
     def folder(self) -> Path:

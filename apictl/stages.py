@@ -34,11 +34,11 @@ and values, cache sizes, TTLs, logging levels, percentages, endpoint types, secu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Config
 from .lazy_re import lazy_compile
+from .record import Value
 from .source.errors import InputError
 
 STAGE_NAME = lazy_compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -65,13 +65,15 @@ STAGE_FIELDS = {
 }
 
 
-@dataclass
-class Stage:
+class Stage(Value):
     """One stage of apictl.yaml: its name, its spec and its validated settings."""
 
-    name: str
-    spec: str  # a path relative to the config folder (made absolute), or git:REF:path
-    settings: dict[str, Any] = field(default_factory=dict)  # everything but spec, validated
+    _fields = ("name", "spec", "settings")
+
+    def __init__(self, name: str, spec: str, settings: dict[str, Any] | None = None):
+        self.name = name
+        self.spec = spec  # a path relative to the config folder (made absolute), or git:REF:path
+        self.settings = {} if settings is None else settings  # everything but spec, validated
 
     @property
     def variables(self) -> dict[str, str]:

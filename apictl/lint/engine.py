@@ -1,13 +1,13 @@
 """Run the registered checks over one API and apply levels, ignores and the baseline."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
 from ..model import Api, build_api
 from ..output import write_file
+from ..record import Value
 from ..source import SpecSource, format_pointer
 from ..source.document import Document
 from .findings import Finding, clip_values
@@ -16,23 +16,28 @@ from .registry import LEVEL_RANK, RULES, load_families
 INLINE_IGNORE = "x-apictl-ignore"
 
 
-@dataclass
-class LintOptions:
+class LintOptions(Value):
     """Options of one lint run."""
 
-    api_type: str | None = None  # rest | http | None (infer)
-    params: dict[str, str] = field(default_factory=dict)
-    stage_variables: dict[str, dict[str, str]] = field(default_factory=dict)  # stage -> variables
+    _fields = ("api_type", "params", "stage_variables")
+
+    def __init__(self, api_type: str | None = None, params: dict[str, str] | None = None,
+                 stage_variables: dict[str, dict[str, str]] | None = None):
+        self.api_type = api_type  # rest | http | None (infer)
+        self.params = {} if params is None else params
+        self.stage_variables = {} if stage_variables is None else stage_variables  # stage -> variables
 
 
-@dataclass
-class LintContext:
+class LintContext(Value):
     """What a rule check receives."""
 
-    api: Api
-    source: SpecSource
-    config: Config
-    options: LintOptions
+    _fields = ("api", "source", "config", "options")
+
+    def __init__(self, api: Api, source: SpecSource, config: Config, options: LintOptions):
+        self.api = api
+        self.source = source
+        self.config = config
+        self.options = options
 
     @property
     def document(self) -> Document:
@@ -43,14 +48,16 @@ class LintContext:
                        pointer=tuple(pointer))
 
 
-@dataclass
-class LintResult:
+class LintResult(Value):
     """The findings of one spec, after ignores and the baseline."""
 
-    source: SpecSource
-    api: Api
-    findings: list[Finding]
-    suppressed: int = 0
+    _fields = ("source", "api", "findings", "suppressed")
+
+    def __init__(self, source: SpecSource, api: Api, findings: list[Finding], suppressed: int = 0):
+        self.source = source
+        self.api = api
+        self.findings = findings
+        self.suppressed = suppressed
 
 
 def effective_level(rule_id: str, config: Config) -> str:

@@ -2,46 +2,58 @@
 crosses process boundaries (a worker of the pool) and is stored by the result cache."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from ..record import Value
 from ..report.item import ReportItem
 from ..source.errors import InputError
 
 
-@dataclass
-class FileSettings:
+class FileSettings(Value):
     """Everything a file's result depends on besides the file itself (picklable: sent to each worker once)."""
 
-    config: Config
-    api_type: str | None = None
-    params: dict[str, str] = field(default_factory=dict)
-    allow_remote: bool = False
-    root: str | None = None
-    max_bytes: int = 64 * 1024 * 1024
-    baseline: frozenset[str] = frozenset()
+    _fields = ("config", "api_type", "params", "allow_remote", "root", "max_bytes", "baseline")
+
+    def __init__(self, config: Config, api_type: str | None = None, params: dict[str, str] | None = None,
+                 allow_remote: bool = False, root: str | None = None, max_bytes: int = 64 * 1024 * 1024,
+                 baseline: frozenset[str] = frozenset()):
+        self.config = config
+        self.api_type = api_type
+        self.params = {} if params is None else params
+        self.allow_remote = allow_remote
+        self.root = root
+        self.max_bytes = max_bytes
+        self.baseline = baseline
 
 
-@dataclass
-class FileResult:
+class FileResult(Value):
     """Everything validate reports about one input file (picklable and cacheable)."""
 
-    name: str
-    errors: list[tuple[str, str | None, int | None, int | None]] = field(default_factory=list)  # InputError fields
-    checked: bool = False  # counted among the files checked (a skipped non-OpenAPI file is not)
-    notes: list[str] = field(default_factory=list)  # for text output: "no API found"...
-    api_types: list[str] = field(default_factory=list)  # "<label>: REST API (reason)", one per API
-    items: list[ReportItem] = field(default_factory=list)  # the findings, sorted as lint sorts them
-    suppressed: int = 0
-    files_read: list[str] = field(default_factory=list)  # local files of its APIs ($refs too): never an output
+    _fields = ("name", "errors", "checked", "notes", "api_types", "items", "suppressed", "files_read")
+
+    def __init__(self, name: str, errors: list[tuple[str, str | None, int | None, int | None]] | None = None,
+                 checked: bool = False, notes: list[str] | None = None, api_types: list[str] | None = None,
+                 items: list[ReportItem] | None = None, suppressed: int = 0, files_read: list[str] | None = None):
+        self.name = name
+        self.errors = [] if errors is None else errors  # InputError fields
+        self.checked = checked  # counted among the files checked (a skipped non-OpenAPI file is not)
+        self.notes = [] if notes is None else notes  # for text output: "no API found"...
+        self.api_types = [] if api_types is None else api_types  # "<label>: REST API (reason)", one per API
+        self.items = [] if items is None else items  # the findings, sorted as lint sorts them
+        self.suppressed = suppressed
+        self.files_read = [] if files_read is None else files_read  # local files of its APIs ($refs too): never an output
 
     def input_errors(self) -> list[InputError]:
         return [InputError(*fields) for fields in self.errors]
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """Plain JSON-able data (what from_json reads back)."""
+        return {"name": self.name, "errors": [list(e) for e in self.errors], "checked": self.checked,
+                "notes": list(self.notes), "api_types": list(self.api_types),
+                "items": [{k: getattr(item, k) for k in ReportItem._fields} for item in self.items],
+                "suppressed": self.suppressed, "files_read": list(self.files_read)}
 
     @classmethod
     def from_json(cls, data: dict) -> "FileResult":

@@ -2,21 +2,23 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..lazy_re import lazy_compile
+from ..record import Record
 from ..source.document import Document
 
 
-@dataclass(eq=False)
-class Finding:
-    """A problem a rule found at ``pointer`` of ``document``."""
+class Finding(Record):
+    """A problem a rule found at ``pointer`` of ``document`` (compares by identity)."""
 
-    rule: str
-    message: str
-    document: Document
-    pointer: tuple
-    level: str = ""  # filled from the rule (and config overrides) by the engine
+    _fields = ("rule", "message", "document", "pointer", "level")
+
+    def __init__(self, rule: str, message: str, document: Document, pointer: tuple, level: str = ""):
+        self.rule = rule
+        self.message = message
+        self.document = document
+        self.pointer = pointer
+        self.level = level  # filled from the rule (and config overrides) by the engine
 
     @property
     def position(self) -> tuple[int, int]:

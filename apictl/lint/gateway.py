@@ -8,13 +8,13 @@ servers-entry, tags-entry.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
 from ..lazy_re import lazy_compile
 from ..model.api import ANY_METHOD, EXTENSION_PREFIX, Api
+from ..record import Value
 from ..source.document import Document
 from ..source.intrinsics import branch_label, is_intrinsic, substitute
 
@@ -82,15 +82,17 @@ def extension_validator(name: str):
                                        base_uri=SCHEMA_BASE_URI + file_name)
 
 
-@dataclass
-class Site:
+class Site(Value):
     """A node where API Gateway reads extensions."""
 
-    placement: str
-    document: Document
-    pointer: tuple
-    node: dict
-    branch: tuple = ()  # the Fn::If choices it sits under (source.intrinsics.Choice)
+    _fields = ("placement", "document", "pointer", "node", "branch")
+
+    def __init__(self, placement: str, document: Document, pointer: tuple, node: dict, branch: tuple = ()):
+        self.placement = placement
+        self.document = document
+        self.pointer = pointer
+        self.node = node
+        self.branch = branch  # the Fn::If choices it sits under (source.intrinsics.Choice)
 
     def where(self, message: str) -> str:
         """The message, naming the Fn::If branch the site is in (if any)."""

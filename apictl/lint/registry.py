@@ -6,25 +6,39 @@ declared in a rule table, so ``apictl rules`` can list and explain each one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import import_module
 from typing import Callable, Iterable
+
+from ..record import Value
 
 LEVELS = ("error", "warning", "info")
 LEVEL_RANK = {"error": 3, "warning": 2, "info": 1, "off": 0}
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A lint rule's metadata (the check itself is registered with ``check``)."""
+class Rule(Value):
+    """A lint rule's metadata (the check itself is registered with ``check``); immutable and hashable."""
 
-    id: str
-    level: str  # default level: error | warning | info
-    summary: str  # one line
-    fix: str  # how to fix it
-    family: str  # structure | references | semantics | gateway | ...
-    example: str = ""  # a small spec fragment that triggers it
-    rationale: str = ""  # why it matters (API Gateway behaviour, import rule...)
+    _fields = ("id", "level", "summary", "fix", "family", "example", "rationale")
+
+    def __init__(self, id: str, level: str, summary: str, fix: str, family: str, example: str = "",
+                 rationale: str = ""):
+        set_field = object.__setattr__
+        set_field(self, "id", id)
+        set_field(self, "level", level)  # default level: error | warning | info
+        set_field(self, "summary", summary)  # one line
+        set_field(self, "fix", fix)  # how to fix it
+        set_field(self, "family", family)  # structure | references | semantics | gateway | ...
+        set_field(self, "example", example)  # a small spec fragment that triggers it
+        set_field(self, "rationale", rationale)  # why it matters (API Gateway behaviour, import rule...)
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"cannot assign to field '{name}' of a Rule")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field '{name}' of a Rule")
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 RULES: dict[str, Rule] = {}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..cache import CACHE_FOLDER, MAX_BYTES as MAX_CACHED_BYTES, ResultCache
@@ -10,6 +9,7 @@ from ..config import Config, check_rule_ids, load_config
 from ..options import MAX_FILE_SIZE_MIB, check_choice, max_file_bytes, parse_params, use_color
 from ..output import emit, refuse_inputs
 from ..printable import printable
+from ..record import Value
 from ..parallel import default_jobs, map_in_order
 from ..progress import VALIDATE_FILES, progress as progress_bar
 from ..report import FORMATS, Report, ReportError, RuleInfo, emit_failure, render
@@ -23,28 +23,36 @@ from .registry import LEVEL_RANK, RETIRED, RULES, load_all_rules
 DEFAULT_BASELINE = ".apictl-baseline.json"
 
 
-@dataclass
-class ValidateOptions:
+class ValidateOptions(Value):
     """The arguments of `apictl validate`."""
 
-    files: list[str]
-    format: str = "text"
-    fail_on: str | None = None
-    config: Path | None = None
-    api_type: str | None = None
-    params: list[str] = field(default_factory=list)
-    allow_remote: bool = False
-    root: Path | None = None
-    max_file_size: int = MAX_FILE_SIZE_MIB
-    baseline: Path | None = None
-    write_baseline: bool = False
-    only_openapi: bool = False
-    output: Path | None = None
-    no_color: bool = False
-    quiet: bool = False  # no progress bar
-    jobs: int = 0  # worker processes (0: one per CPU)
-    no_cache: bool = False
-    shard: str | None = None  # "K/N"
+    _fields = ("files", "format", "fail_on", "config", "api_type", "params", "allow_remote", "root", "max_file_size",
+               "baseline", "write_baseline", "only_openapi", "output", "no_color", "quiet", "jobs", "no_cache", "shard")
+
+    def __init__(self, files: list[str], format: str = "text", fail_on: str | None = None, config: Path | None = None,
+                 api_type: str | None = None, params: list[str] | None = None, allow_remote: bool = False,
+                 root: Path | None = None, max_file_size: int = MAX_FILE_SIZE_MIB, baseline: Path | None = None,
+                 write_baseline: bool = False, only_openapi: bool = False, output: Path | None = None,
+                 no_color: bool = False, quiet: bool = False, jobs: int = 0, no_cache: bool = False,
+                 shard: str | None = None):
+        self.files = files
+        self.format = format
+        self.fail_on = fail_on
+        self.config = config
+        self.api_type = api_type
+        self.params = [] if params is None else params
+        self.allow_remote = allow_remote
+        self.root = root
+        self.max_file_size = max_file_size
+        self.baseline = baseline
+        self.write_baseline = write_baseline
+        self.only_openapi = only_openapi
+        self.output = output
+        self.no_color = no_color
+        self.quiet = quiet  # no progress bar
+        self.jobs = jobs  # worker processes (0: one per CPU)
+        self.no_cache = no_cache
+        self.shard = shard  # "K/N"
 
 
 def run_validate(opts: ValidateOptions) -> int:
@@ -87,7 +95,7 @@ def _validate(opts: ValidateOptions) -> int:
     baseline = set()
     if not opts.write_baseline and (opts.baseline or config.baseline):
         baseline = read_baseline(baseline_path)
-    settings = FileSettings(config=replace(config, _positions=None), api_type=opts.api_type, params=params,
+    settings = FileSettings(config=config.without_positions(), api_type=opts.api_type, params=params,
                             allow_remote=opts.allow_remote, root=str(opts.root) if opts.root else None,
                             max_bytes=max_file_bytes(opts.max_file_size), baseline=frozenset(baseline))
     cache = None if opts.no_cache else ResultCache(config.folder / CACHE_FOLDER, settings_key(settings))

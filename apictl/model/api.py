@@ -11,7 +11,7 @@ from typing import Any, Iterator
 from ..source.document import Document
 from ..source.intrinsics import branch_label, if_branches
 from ..source.workspace import Workspace
-from .record import Record
+from ..record import Record
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ANY_METHOD = "x-amazon-apigateway-any-method"

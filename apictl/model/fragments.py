@@ -8,23 +8,25 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterator
 
+from ..record import Value
 from ..source.document import Document
 from ..source.intrinsics import branch_label, if_branches, is_intrinsic
 from .object_kinds import kind_at, kind_name
 
 
-@dataclass
-class Fragment:
+class Fragment(Value):
     """A part of a spec validated on its own, with the kind of OpenAPI object it is."""
 
-    document: Document
-    pointer: tuple
-    node: Any
-    kind: str
-    why: str  # how the finding explains where the kind comes from
+    _fields = ("document", "pointer", "node", "kind", "why")
+
+    def __init__(self, document: Document, pointer: tuple, node: Any, kind: str, why: str):
+        self.document = document
+        self.pointer = pointer
+        self.node = node
+        self.kind = kind
+        self.why = why  # how the finding explains where the kind comes from
 
 
 _UNKNOWN = object()

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..source.document import Document
 from .api import Api, Operation
-from .record import Record
+from ..record import Record
 
 Located = tuple[Document, tuple, Any]  # (document, pointer, node)
 

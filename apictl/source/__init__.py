@@ -1,9 +1,9 @@
 """Loading: files, git revisions and templates become Workspaces of parsed Documents."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..record import Value
 from .document import Document
 from . import paths
 from .errors import InputError
@@ -17,12 +17,14 @@ __all__ = [
 ]
 
 
-@dataclass
-class SpecSource:
+class SpecSource(Value):
     """One API found in one input: a spec file, or one API inside a SAM/CloudFormation template."""
 
-    workspace: Workspace
-    embedded: EmbeddedApi | None = None
+    _fields = ("workspace", "embedded")
+
+    def __init__(self, workspace: Workspace, embedded: EmbeddedApi | None = None):
+        self.workspace = workspace
+        self.embedded = embedded
 
     @property
     def document(self) -> Document:

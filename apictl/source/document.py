@@ -2,34 +2,39 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..record import Record
 from .errors import InputError
 from .parse import MAX_FILE_BYTES, parse_text
 from .paths import remember_read
 
 
-@dataclass(eq=False)
-class Document:
-    """One loaded file (or git revision) of a spec: its text, data and walk records."""
+class Document(Record):
+    """One loaded file (or git revision) of a spec: its text, data and walk records. Compares by identity."""
 
-    path: Path  # absolute; for git revisions a virtual path inside the repository
-    display: str  # the name we print (as the user wrote it, or relative to the working folder)
-    text: str
-    data: Any
-    kind: str  # "yaml" | "json"
-    refs: list[tuple[tuple, str]] = field(default_factory=list)
-    # what the loader's walk recorded (source/parse.py): pointers of the mappings with x-amazon-apigateway-* keys
-    # (with the key) and of those with an example, examples or default
-    extensions: list[tuple[tuple, str]] = field(default_factory=list)
-    value_sites: list[tuple] = field(default_factory=list)
-    base_pointer: tuple = ()  # where the OpenAPI document sits inside a template (SAM DefinitionBody)
-    raw: bytes | None = field(default=None, repr=False)  # ``text`` as UTF-8 when read from a file (no re-encoding)
-    on_disk: bool = False  # read from a file (not a git revision, not a URL): an output may never replace it
-    has_if: bool = True  # False: the walk saw no Fn::If key, so no pass need look for CloudFormation conditions
-    _positions: Any = None
+    _fields = ("path", "display", "kind", "base_pointer")  # (repr: not the text and data of a 4 MB spec)
+
+    def __init__(self, path: Path, display: str, text: str, data: Any, kind: str,
+                 refs: list[tuple[tuple, str]] | None = None, extensions: list[tuple[tuple, str]] | None = None,
+                 value_sites: list[tuple] | None = None, base_pointer: tuple = (), raw: bytes | None = None,
+                 on_disk: bool = False, has_if: bool = True, _positions: Any = None):
+        self.path = path  # absolute; for git revisions a virtual path inside the repository
+        self.display = display  # the name we print (as the user wrote it, or relative to the working folder)
+        self.text = text
+        self.data = data
+        self.kind = kind  # "yaml" | "json"
+        self.refs = [] if refs is None else refs
+        # what the loader's walk recorded (source/parse.py): pointers of the mappings with x-amazon-apigateway-*
+        # keys (with the key) and of those with an example, examples or default
+        self.extensions = [] if extensions is None else extensions
+        self.value_sites = [] if value_sites is None else value_sites
+        self.base_pointer = base_pointer  # where the OpenAPI document sits inside a template (SAM DefinitionBody)
+        self.raw = raw  # ``text`` as UTF-8 when read from a file (no re-encoding)
+        self.on_disk = on_disk  # read from a file (not a git revision, not a URL): an output may never replace it
+        self.has_if = has_if  # False: the walk saw no Fn::If key, so no pass need look for CloudFormation conditions
+        self._positions = _positions
 
     def position(self, pointer: tuple) -> tuple[int, int]:
         """1-based (line, column) of the node at ``pointer`` (relative to ``base_pointer``)."""

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..lazy_re import lazy_compile
+from ..record import Value
 from .blocks import LARGE_FILE, entries, header_end, key_at, value_start
 from .errors import InputError
 
@@ -78,17 +78,19 @@ CFN_FN_TAGS = (
 )
 
 
-@dataclass
-class Parsed:
+class Parsed(Value):
     """A parsed text and what the normalising walk recorded for later passes."""
 
-    data: Any
-    kind: str  # "yaml" or "json"
-    refs: list[tuple[tuple, str]] = field(default_factory=list)  # (pointer, $ref value)
-    extensions: list[tuple[tuple, str]] = field(default_factory=list)  # (pointer of the mapping, x-amazon-apigateway-* key)
-    value_sites: list[tuple] = field(default_factory=list)  # pointers of mappings with example(s) or default
-    node_count: int = 0
-    has_if: bool = False  # some mapping may have an Fn::If key (its keys, joined, contain "Fn::If")
+    _fields = ("data", "kind", "refs", "extensions", "value_sites", "node_count", "has_if")
+
+    def __init__(self, data: Any, kind: str):
+        self.data = data
+        self.kind = kind  # "yaml" or "json"
+        self.refs: list[tuple[tuple, str]] = []  # (pointer, $ref value)
+        self.extensions: list[tuple[tuple, str]] = []  # (pointer of the mapping, x-amazon-apigateway-* key)
+        self.value_sites: list[tuple] = []  # pointers of mappings with example(s) or default
+        self.node_count = 0
+        self.has_if = False  # some mapping may have an Fn::If key (its keys, joined, contain "Fn::If")
 
 
 def parse_text(text: str, name: str, kind: str | None = None) -> Parsed:

@@ -18,9 +18,9 @@ The stages the template declares for each API (SAM ``Variables``/``StageVariable
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from ..record import Value
 from .document import Document
 from .intrinsics import branch_label, if_branches, is_intrinsic
 
@@ -34,20 +34,24 @@ URI_PROPERTY = {"AWS::Serverless::Api": "DefinitionUri", "AWS::Serverless::HttpA
 HTTP_TYPES = {"AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"}
 
 
-@dataclass
-class EmbeddedApi:
+class EmbeddedApi(Value):
     """An API found in a SAM/CloudFormation template: inline body or a local file."""
 
-    logical_id: str
-    resource_type: str
-    pointer: tuple  # of the body inside the template; for a file it names: of the path string
-    branch: str = ""  # which Fn::If branch(es) the body is, e.g. "Fn::If IsProd: true branch"
-    location: str = ""  # a local file named by DefinitionUri or AWS::Include (relative to the template)
-    stages: dict[str, set[str]] = field(default_factory=dict)  # stage (as the template names it) -> variable names
-    template: str = ""  # the template's display name, for an API in a file of its own
-    # (path, lower-case method or "any") of the SAM function and state machine `Api` events on this API: SAM
-    # adds their x-amazon-apigateway-integration to the definition
-    event_routes: set[tuple[str, str]] = field(default_factory=set)
+    _fields = ("logical_id", "resource_type", "pointer", "branch", "location", "stages", "template", "event_routes")
+
+    def __init__(self, logical_id: str, resource_type: str, pointer: tuple, branch: str = "", location: str = "",
+                 stages: dict[str, set[str]] | None = None, template: str = "",
+                 event_routes: set[tuple[str, str]] | None = None):
+        self.logical_id = logical_id
+        self.resource_type = resource_type
+        self.pointer = pointer  # of the body inside the template; for a file it names: of the path string
+        self.branch = branch  # which Fn::If branch(es) the body is, e.g. "Fn::If IsProd: true branch"
+        self.location = location  # a local file named by DefinitionUri or AWS::Include (relative to the template)
+        self.stages = {} if stages is None else stages  # stage (as the template names it) -> variable names
+        self.template = template  # the template's display name, for an API in a file of its own
+        # (path, lower-case method or "any") of the SAM function and state machine `Api` events on this API: SAM
+        # adds their x-amazon-apigateway-integration to the definition
+        self.event_routes = set() if event_routes is None else event_routes
 
     @property
     def api_type(self) -> str:

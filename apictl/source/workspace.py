@@ -8,12 +8,12 @@ lint can report them with the position of the ``$ref`` that caused them.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..record import Value
 from . import paths
 from .document import Document, decode, load_document
 from .errors import InputError
@@ -22,14 +22,16 @@ from .parse import MAX_FILE_BYTES, parse_text
 MAX_REMOTE_BYTES = 16 * 1024 * 1024
 
 
-@dataclass
-class RefProblem:
+class RefProblem(Value):
     """A ``$ref`` that cannot be followed, reported as a finding of ``rule``."""
 
-    document: Document
-    pointer: tuple
-    rule: str  # lint rule id
-    message: str
+    _fields = ("document", "pointer", "rule", "message")
+
+    def __init__(self, document: Document, pointer: tuple, rule: str, message: str):
+        self.document = document
+        self.pointer = pointer
+        self.rule = rule  # lint rule id
+        self.message = message
 
 
 class Reader:
@@ -55,21 +57,23 @@ class Reader:
             return str(path)
 
 
-@dataclass
-class Workspace:
+class Workspace(Value):
     """The root document and every document its ``$ref``s reach, loaded once each."""
 
-    reader: Reader
-    root: Document
-    allow_remote: bool = False
-    documents: dict[str, Document] = field(default_factory=dict)
-    problems: list[RefProblem] = field(default_factory=list)
-    # (id of the referring document, file part of its $ref) -> the document it names (None: failed)
-    _targets: dict[tuple[int, str], Document | None] = field(default_factory=dict)
-    # (id of the referring document, $ref) -> what resolve() answered: every file is loaded before the first
-    # resolve, and a spec writes the same few hundred $refs thousands of times (Stripe: 7,000 for 600)
-    _resolved: dict[tuple[int, str], tuple[Document, tuple, Any] | None] = field(default_factory=dict, repr=False,
-                                                                             compare=False)
+    _fields = ("reader", "root", "allow_remote", "documents", "problems", "_targets")
+
+    def __init__(self, reader: Reader, root: Document, allow_remote: bool = False,
+                 documents: dict[str, Document] | None = None, problems: list[RefProblem] | None = None):
+        self.reader = reader
+        self.root = root
+        self.allow_remote = allow_remote
+        self.documents = {} if documents is None else documents
+        self.problems = [] if problems is None else problems
+        # (id of the referring document, file part of its $ref) -> the document it names (None: failed)
+        self._targets: dict[tuple[int, str], Document | None] = {}
+        # (id of the referring document, $ref) -> what resolve() answered: every file is loaded before the first
+        # resolve, and a spec writes the same few hundred $refs thousands of times (Stripe: 7,000 for 600)
+        self._resolved: dict[tuple[int, str], tuple[Document, tuple, Any] | None] = {}
 
     @classmethod
     def open(cls, path: str | Path, *, allow_remote: bool = False, root_folder: str | Path | None = None,
