@@ -148,3 +148,26 @@ def test_a_fast_validate_leaves_inspect_usable(tmp_path):
                             env={"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "0 _Deferred (a, b=2) (obj, /)"
+
+
+def test_a_tiny_validate_defines_no_dataclass_and_imports_nothing_it_does_not_use(tmp_path):
+    """What start-up (issue 14) cut stays cut: a clean validate of a gateway spec with a JSON report needs neither
+    typer/click, nor dataclasses (each one compiles its methods on every run), nor orjson (a small report)."""
+    spec = tmp_path / "api.yaml"
+    spec.write_text((ROOT / "specs" / "ecommerce.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    code = "\n".join([
+        "import sys",
+        "from apictl.commands import fast",
+        "try:",
+        f"    fast.run(['validate', {str(spec)!r}, '--no-cache', '-q', '-f', 'json', '-o', {str(tmp_path / 'r.json')!r}])",
+        "except SystemExit as end:",
+        "    code = end.code",
+        "loaded = [m for m in ('typer', 'click', 'dataclasses', 'orjson') if m in sys.modules]",
+        "print(code, loaded)",
+    ])
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            env={"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    code, loaded = result.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert code in ("0", "1") and loaded == "[]", result.stdout
+    assert '"items"' in (tmp_path / "r.json").read_text(encoding="utf-8")
