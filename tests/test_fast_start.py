@@ -132,22 +132,31 @@ def test_a_deferred_module_is_imported_on_first_use(monkeypatch):
     monkeypatch.delitem(sys.modules, name)
 
 
-def test_a_fast_validate_leaves_inspect_usable(tmp_path):
+def fast_validate_in_a_child(arguments: list[str], then: list[str], cwd: Path) -> str:
+    """Run `validate <arguments>` the fast way in a fresh interpreter, then the lines ``then`` (``code`` holds
+    the exit code); the last line the child printed."""
     code = "\n".join([
         "import sys",
         "from apictl.commands import fast",
         "try:",
-        "    fast.run(['validate', 'specs/ecommerce.yaml', '--no-cache', '-q'])",
+        f"    fast.run({['validate', *arguments]!r})",
         "except SystemExit as end:",
         "    code = end.code",
+        *then,
+    ])
+    result = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120,
+                            env={"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_a_fast_validate_leaves_inspect_usable(tmp_path):
+    last = fast_validate_in_a_child(["specs/ecommerce.yaml", "--no-cache", "-q"], [
         "deferred = type(sys.modules['inspect']).__name__",
         "import dataclasses, inspect",
         "print(code, deferred, dataclasses.inspect.signature(lambda a, b=2: 0), inspect.signature(len))",
-    ])
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "0 _Deferred (a, b=2) (obj, /)"
+    ], ROOT)
+    assert last == "0 _Deferred (a, b=2) (obj, /)"
 
 
 def test_a_tiny_validate_defines_no_dataclass_and_imports_nothing_it_does_not_use(tmp_path):
@@ -155,19 +164,9 @@ def test_a_tiny_validate_defines_no_dataclass_and_imports_nothing_it_does_not_us
     typer/click, nor dataclasses (each one compiles its methods on every run), nor orjson (a small report)."""
     spec = tmp_path / "api.yaml"
     spec.write_text((ROOT / "specs" / "ecommerce.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    code = "\n".join([
-        "import sys",
-        "from apictl.commands import fast",
-        "try:",
-        f"    fast.run(['validate', {str(spec)!r}, '--no-cache', '-q', '-f', 'json', '-o', {str(tmp_path / 'r.json')!r}])",
-        "except SystemExit as end:",
-        "    code = end.code",
-        "loaded = [m for m in ('typer', 'click', 'dataclasses', 'orjson') if m in sys.modules]",
-        "print(code, loaded)",
-    ])
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                            env={"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 0, result.stderr
-    code, loaded = result.stdout.strip().splitlines()[-1].split(" ", 1)
-    assert code in ("0", "1") and loaded == "[]", result.stdout
+    last = fast_validate_in_a_child([str(spec), "--no-cache", "-q", "-f", "json", "-o", str(tmp_path / "r.json")], [
+        "print(code, [m for m in ('typer', 'click', 'dataclasses', 'orjson') if m in sys.modules])",
+    ], tmp_path)
+    code, loaded = last.split(" ", 1)
+    assert code in ("0", "1") and loaded == "[]", last
     assert '"items"' in (tmp_path / "r.json").read_text(encoding="utf-8")
