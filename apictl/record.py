@@ -28,6 +28,8 @@ class Value(Record):
     def __eq__(self, other: Any) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
+        if not self._fields:
+            return vars(self) == vars(other)
         return all(getattr(self, k) == getattr(other, k) for k in self._fields)
 
     __hash__ = None  # type: ignore[assignment]
