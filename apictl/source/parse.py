@@ -544,7 +544,7 @@ def _normaliser(parsed: Parsed, name: str, text: str = "", aliases: bool = True,
     and json build every node anew).
     ``share``: share keys and short strings (a large file: the memory counts). Otherwise, and without aliases,
     the walk keeps the parser's mappings and changes only the few that need it (non-string or merge keys):
-    rebuilding every mapping was a third of validating a 4 MB spec.
+    rebuilding every mapping cost about 30 ms of a 0.26 s validate of the 4 MB Stripe spec.
     """
     refs = parsed.refs
     extensions = parsed.extensions
