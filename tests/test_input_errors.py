@@ -149,17 +149,37 @@ def test_schema_chains_never_overflow_in_diff_or_validate(tmp_path):
         assert run_apictl("validate", name, cwd=tmp_path).returncode == 0
 
 
-@pytest.mark.parametrize("lang", ["ios", "android"])
-def test_schema_name_too_long_for_a_file_is_positioned(tmp_path, lang):
-    name = "L" + "l" * 299
-    spec = api({"S0": {"$ref": f"#/components/schemas/{name}"}, name: {"type": "object",
-                                                                       "properties": {"a": {"type": "string"}}}})
-    text = json.dumps(spec, indent=1)
-    (tmp_path / "long.json").write_text(text)
-    match = positioned_error(run_apictl("sdk", "long.json", "--lang", lang, "--out", "out", cwd=tmp_path))
-    line = next(n for n, ln in enumerate(text.splitlines(), 1) if ln.strip().startswith(f'"{name}": {{'))
-    assert int(match["line"]) == line and "schema name too long for a file name" in match.group(0)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.json"], "nothing is left behind"
+@pytest.mark.parametrize("lang", ["ios", "android", "python", "js"])
+def test_names_too_long_for_a_file_are_shortened_and_kept_apart(tmp_path, lang):
+    """A 300-character schema name or title (a Swift/Java file per model, a package folder per title) gives an SDK
+    whose every file name fits in 255 bytes; two names that differ only at their end stay two types."""
+    stem = "L" + "l" * 298
+    spec = api({"S0": {"$ref": f"#/components/schemas/{stem}a"}, "S1": {"$ref": f"#/components/schemas/{stem}b"},
+                f"{stem}a": {"type": "object", "properties": {"a": {"type": "string"}}},
+                f"{stem}b": {"type": "object", "properties": {"b": {"type": "integer"}}}})
+    spec["info"]["title"] = "A title that goes on " * 15
+    (tmp_path / "long.json").write_text(json.dumps(spec, indent=1))
+    result = run_apictl("sdk", "long.json", "--lang", lang, "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    files = [p for p in (tmp_path / "out").rglob("*")]
+    assert max(len(os.fsencode(p.name)) for p in files) <= 255
+    if lang in ("ios", "android"):
+        models = {p.stem for p in files if p.stem.lower().startswith("llll")}
+        assert len(models) == 2 and all(len(name) <= 200 for name in models), models
+
+
+@pytest.mark.parametrize("lang", ["ios", "android", "python", "js"])
+def test_a_title_that_is_a_deep_object_gives_an_sdk(tmp_path, lang):
+    """Found by tests/test_robustness_fuzz.py: an object title 50 levels deep named the package ItemsItems..."""
+    title: dict = {"type": "object"}
+    for _ in range(50):
+        title = {"items": title}
+    spec = api({"S0": {"type": "string"}})
+    spec["info"]["title"] = title
+    (tmp_path / "deep.json").write_text(json.dumps(spec))
+    result = run_apictl("sdk", "deep.json", "--lang", lang, "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert max(len(os.fsencode(p.name)) for p in (tmp_path / "out").rglob("*")) <= 255
 
 
 def test_nul_in_a_config_path_is_one_line(tmp_path):

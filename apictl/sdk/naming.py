@@ -13,6 +13,7 @@ Two rules (reference sdk-generators.md section 5.3):
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -20,6 +21,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# The longest identifier made: a type name is also a file name (Swift, Java: ``<Name>Tests.swift``), a title also
+# a folder and a package name (npm allows 214 characters), and a file name has at most 255 bytes. Stripe's
+# longest derived type name has 152 characters, so real names are never shortened.
+MAX_IDENTIFIER = 200
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 # Control characters, line separators, BOM, and the bidirectional formatting and tag characters: in a comment or a
 # doc they would reorder or hide what a reviewer reads ("Trojan Source", CVE-2021-42574).
@@ -83,6 +88,8 @@ def identifier(text: str, case: str, reserved: frozenset[str] | set[str] = froze
 
     Text without any ASCII letter or digit becomes ``fallback`` (plus the hex of its first characters, so
     that different non-ASCII names stay apart); a leading digit gets a prefix; reserved words get ``suffix``.
+    A name longer than :data:`MAX_IDENTIFIER` keeps its beginning and ends with a hash of the whole name
+    (:func:`shorten`), so long names stay apart and the same spec gives the same names.
     """
     parts = words(text)
     if not parts:
@@ -91,11 +98,21 @@ def identifier(text: str, case: str, reserved: frozenset[str] | set[str] = froze
     name = _join(parts, case)
     if name[:1].isdigit():
         name = ("n" if case in ("camel", "snake") else "N") + ("_" if case in ("snake", "upper_snake") else "") + name
+    name = shorten(name, case)
     if name in reserved:
         name += suffix
     if not IDENTIFIER.match(name):  # cannot happen by construction; refuse rather than emit
         raise ValueError(f"not an identifier: {name!r}")
     return name
+
+
+def shorten(name: str, case: str = "pascal", limit: int = MAX_IDENTIFIER) -> str:
+    """``name`` if it has at most ``limit`` characters, else its beginning and 8 hex digits of its SHA-256."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    tail = ("_" if case in ("snake", "upper_snake") else "") + (digest.upper() if case != "snake" else digest)
+    return name[:limit - len(tail)].rstrip("_") + tail
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Any
 from ...source.errors import InputError
 from ..generate import GenerationError, Output, Target
 from ..model import Model, Operation, SdkApi, TypeRef
-from ..naming import JAVA_KEYWORDS, LanguageNaming, java_str, words
+from ..naming import JAVA_KEYWORDS, LanguageNaming, java_str, shorten, words
 from . import mobile_support as ms
 
 RUNTIME_TYPES = frozenset("""
@@ -162,7 +162,7 @@ class AndroidTarget(Target):
                                  "such as com.example.shop, no keywords)")
             package = name
         else:
-            segment = "".join(words(sdk.title)).lower()
+            segment = shorten("".join(words(sdk.title)).lower(), "snake")
             if not segment[:1].isalpha() or segment in JAVA_KEYWORDS:
                 segment = "api" + segment
             package = "com.example." + segment
