@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from ..model.api import AUTHTYPE, Api
 from ..model.depth import MAX_SCHEMA_DEPTH, allow_deep_walks, too_deep
+from ..model.nodes import as_list, as_mapping
 from ..source.document import Document
 from ..source.workspace import format_pointer
 
@@ -571,11 +572,11 @@ class _Builder:
             base = data.get("basePath") if isinstance(data.get("basePath"), str) else ""
             return [Server(spec_text(f"{scheme}://{host}{base}".rstrip("/")), SpecText(""))]
         out = []
-        for server in data.get("servers") or []:
+        for server in as_list(data.get("servers")):
             if not isinstance(server, dict) or not isinstance(server.get("url"), str):
                 continue
             variables = {}
-            for name, var in (server.get("variables") or {}).items():
+            for name, var in as_mapping(server.get("variables")).items():
                 if isinstance(var, dict) and "default" in var:
                     variables[str(name)] = spec_text(var["default"])
             out.append(Server(spec_text(server["url"]), spec_text(server.get("description")), variables))
@@ -738,7 +739,7 @@ class _Builder:
         ref = TypeRef("model", model=model, nullable=nullable)
         self.memo[key] = ref
         props: dict[str, Property] = {}
-        for i, part in enumerate(node.get("allOf") or []):
+        for i, part in enumerate(as_list(node.get("allOf"))):
             pdoc, pptr, resolved = self.api.deref(doc, part, ptr + ("allOf", i))
             if isinstance(part, dict) and "$ref" not in part and isinstance(resolved, dict) and \
                     not any(k in resolved for k in ("allOf", "oneOf", "anyOf", "enum")):
@@ -752,7 +753,7 @@ class _Builder:
         return ref
 
     def _properties(self, doc, ptr, node: dict, hint, props: dict[str, Property], model: Model) -> None:
-        required = set(r for r in node.get("required") or [] if isinstance(r, str))
+        required = set(r for r in as_list(node.get("required")) if isinstance(r, str))
         properties = node.get("properties") if isinstance(node.get("properties"), dict) else {}
         for name, sub in properties.items():
             name = str(name)
@@ -806,7 +807,7 @@ class _Builder:
         params.sort(key=lambda p: (("path", "query", "header", "cookie").index(p.location),
                                    order.index(p.wire_name) if p.location == "path" and p.wire_name in order else 0,
                                    not p.required))
-        tags = [spec_text(t) for t in node.get("tags") or [] if isinstance(t, str)]
+        tags = [spec_text(t) for t in as_list(node.get("tags")) if isinstance(t, str)]
         return Operation(
             key=f"{op.http_method} {op.path}", raw_name=raw_name,
             operation_id=spec_text(op.operation_id) if op.operation_id else None, method=op.http_method,
@@ -923,7 +924,7 @@ class _Builder:
             else:
                 contents = self.contents(rdoc, rptr, rnode, rhint)
             headers = []
-            for hname, h in (rnode.get("headers") or {}).items():
+            for hname, h in as_mapping(rnode.get("headers")).items():
                 hdoc, hptr, hnode = self.api.deref(rdoc, h, rptr + ("headers", hname))
                 if isinstance(hnode, dict):
                     schema = hnode if self.swagger else hnode.get("schema")
