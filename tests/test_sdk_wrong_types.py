@@ -3,24 +3,15 @@ place of a real spec give an SDK model (validate reports the type), never a trac
 tests/test_robustness_fuzz.py: a response's `headers: true` crashed `apictl sdk`)."""
 from __future__ import annotations
 
-import copy
 import json
 
 import pytest
 import yaml
 
 from tests.conftest import ROOT
+from tests.wrong_types import SCALARS, mutations
 
-WRONG = (True, 7, "x")  # (a null is read as absent everywhere already)
 SEEDS = [ROOT / "specs" / "ecommerce.yaml", ROOT / "tests" / "sdk_hostile" / "issue16_regressions.yaml"]
-
-
-def slots(node, path=()):
-    """Every key and index of ``node``, outermost first."""
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-    for key, value in items:
-        yield path + (key,)
-        yield from slots(value, path + (key,))
 
 
 @pytest.mark.slow
@@ -31,25 +22,18 @@ def test_a_node_of_the_wrong_type_anywhere_gives_a_model(seed, tmp_path):
     from apictl.sdk.model import build_sdk_model
     from apictl.source import InputError, open_spec
 
-    base = yaml.safe_load(seed.read_text())
     targets = [load_target(lang) for lang in ("python", "js", "ios", "android")]
     spec = tmp_path / "spec.json"
     failures = []
-    for path in slots(base):
-        for wrong in WRONG:
-            data = copy.deepcopy(base)
-            node = data
-            for key in path[:-1]:
-                node = node[key]
-            node[path[-1]] = wrong
-            spec.write_text(json.dumps(data, default=str))
-            try:
-                sdk = build_sdk_model(build_api(open_spec(str(spec))[0].workspace))
-                for target in targets:  # (names are assigned afresh for each language)
-                    assign_names(sdk, target.naming)
-                    target.settings(sdk, None)
-            except InputError:
-                pass  # one positioned line: what the CLI prints
-            except Exception as exc:  # noqa: BLE001 - the test is that nothing else escapes
-                failures.append(f"{'/'.join(map(str, path))} = {wrong!r}: {type(exc).__name__}: {exc}")
+    for where, data in mutations(yaml.safe_load(seed.read_text()), SCALARS):
+        spec.write_text(json.dumps(data, default=str))
+        try:
+            sdk = build_sdk_model(build_api(open_spec(str(spec))[0].workspace))
+            for target in targets:  # (names are assigned afresh for each language)
+                assign_names(sdk, target.naming)
+                target.settings(sdk, None)
+        except InputError:
+            pass  # one positioned line: what the CLI prints
+        except Exception as exc:  # noqa: BLE001 - the test is that nothing else escapes
+            failures.append(f"{where}: {type(exc).__name__}: {exc}")
     assert not failures, "\n".join(failures[:20])

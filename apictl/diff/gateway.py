@@ -285,8 +285,8 @@ def _binary_checks(ctx: DiffContext) -> Iterator[Change]:
                      (ctx.base.document, (key, old.index(t))))
     for t in sorted(set(new) - set(old)):
         yield Change("binary-media-type-added", f"binary media type '{t}' added", (ctx.rev.document, (key, new.index(t))))
-    old_src, new_src = ctx.base.data.get("x-amazon-apigateway-api-key-source"), ctx.rev.data.get(
-        "x-amazon-apigateway-api-key-source")
+    old_src, new_src = (api.data.get("x-amazon-apigateway-api-key-source") for api in (ctx.base, ctx.rev))
+    old_src, new_src = (v if isinstance(v, str) else None for v in (old_src, new_src))  # (another type: validate's)
     if old_src != new_src and (old_src or new_src) and {old_src, new_src} != {None, "HEADER"}:
         yield Change("api-key-source-changed", f"API key source changed from {old_src or 'HEADER'} to "
                                                f"{new_src or 'HEADER'}", (ctx.rev.document, ()))
