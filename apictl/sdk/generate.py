@@ -243,7 +243,10 @@ def write_files(out: Path, files: dict[str, str], force: bool = False, tracker: 
 
 
 def check_file_names(api: Any, sdk: SdkApi, files: dict[str, str], out: Path) -> None:
-    """A model name too long for a file name (Swift and Java have a file per model) is the schema's error."""
+    """A file name over the limit is refused, placed at the model's schema when a model names the file.
+
+    Names are shortened to fit (:func:`apictl.sdk.naming.shorten`), so only a ``--templates`` output path that
+    adds much to a long name gets here."""
     too_long = long_names(files)
     if not too_long:
         return
